@@ -1,0 +1,1 @@
+"""PostgreSQL plumbing: connection pool, unit of work base, migrations at start."""

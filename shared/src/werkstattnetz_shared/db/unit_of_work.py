@@ -1,0 +1,66 @@
+"""The unit of work: one PostgreSQL transaction for state, outbox and inbox together.
+
+Services subclass it and build their repositories on `self.connection` in `_open_repositories`.
+Leaving the block without `commit()` rolls everything back, so a failed command leaves nothing
+half-written.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+from asyncpg.transaction import Transaction
+
+from werkstattnetz_shared.messaging.inbox import Inbox
+from werkstattnetz_shared.messaging.outbox import Outbox
+
+
+class PostgresUnitOfWork:
+    def __init__(self, pool: asyncpg.Pool, *, outbox_topic: str, consumer_name: str) -> None:
+        self._pool = pool
+        self._outbox_topic = outbox_topic
+        self._consumer_name = consumer_name
+        self._connection: PoolConnectionProxy | None = None
+        self._transaction: Transaction | None = None
+
+    @property
+    def connection(self) -> asyncpg.Connection:
+        if self._connection is None:
+            raise RuntimeError("unit of work used outside its `async with` block")
+        return self._connection  # type: ignore[return-value]
+
+    async def __aenter__(self) -> Self:
+        self._connection = await self._pool.acquire()
+        self._transaction = self._connection.transaction()
+        await self._transaction.start()
+        self.outbox = Outbox(self.connection, self._outbox_topic)
+        self.inbox = Inbox(self.connection, self._consumer_name)
+        self._open_repositories(self.connection)
+        return self
+
+    def _open_repositories(self, connection: asyncpg.Connection) -> None:
+        """Hook for subclasses: bind repositories to this transaction's connection."""
+
+    async def commit(self) -> None:
+        if self._transaction is None:
+            raise RuntimeError("nothing to commit")
+        await self._transaction.commit()
+        self._transaction = None
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if self._transaction is not None:
+                await self._transaction.rollback()
+        finally:
+            self._transaction = None
+            if self._connection is not None:
+                await self._pool.release(self._connection)
+                self._connection = None

@@ -1,0 +1,38 @@
+"""Wrap a service's event handler so each event has exactly one effect.
+
+The inbox row and the handler's writes (and any events it publishes through the outbox) commit in
+one transaction; a redelivered event finds its inbox row and does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from typing import TypeVar
+
+from werkstattnetz_shared.db.unit_of_work import PostgresUnitOfWork
+from werkstattnetz_shared.events.contracts import EventData, parse_event_data
+from werkstattnetz_shared.events.envelope import EventEnvelope
+from werkstattnetz_shared.messaging.consumer import EnvelopeHandler
+
+UoW = TypeVar("UoW", bound=PostgresUnitOfWork)
+Dispatch = Callable[[EventEnvelope, EventData, UoW], Awaitable[None]]
+
+
+def handle_each_event_once(
+    unit_of_work: Callable[[], UoW],
+    dispatch: Dispatch[UoW],
+    event_types: Collection[str],
+) -> EnvelopeHandler:
+    """Events of other types are skipped without touching the database."""
+
+    async def handle(envelope: EventEnvelope) -> None:
+        if envelope.event_type not in event_types:
+            return
+        data = parse_event_data(envelope)
+        async with unit_of_work() as uow:
+            if not await uow.inbox.claim(envelope):
+                return
+            await dispatch(envelope, data, uow)
+            await uow.commit()
+
+    return handle

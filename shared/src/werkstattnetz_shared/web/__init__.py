@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the services: staff authentication, health, errors, correlation ids."""
