@@ -22,7 +22,11 @@ current_correlation_id: contextvars.ContextVar[str | None] = contextvars.Context
 current_event_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("event_id", default=None)
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is logged too.
-_STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+_STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):

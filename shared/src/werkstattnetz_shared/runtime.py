@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 
 class MessagingRuntime:
+    """Topic names are given unprefixed; the settings' `kafka_topic_prefix` is applied here."""
+
     def __init__(
         self,
         settings: ServiceSettings,
@@ -36,8 +38,8 @@ class MessagingRuntime:
     ) -> None:
         self._settings = settings
         self._service_name = service_name
-        self._own_topic = own_topic
-        self._consumed_topics = tuple(consumed_topics)
+        self._own_topic = settings.topic(own_topic)
+        self._consumed_topics = tuple(settings.topic(name) for name in consumed_topics)
         self.relay = OutboxRelay(
             pool,
             lambda: idempotent_producer(settings.kafka_bootstrap_servers, f"{service_name}-relay"),
@@ -48,7 +50,7 @@ class MessagingRuntime:
             self.consumer = ReliableConsumer(
                 ConsumerSettings(
                     bootstrap_servers=settings.kafka_bootstrap_servers,
-                    group_id=service_name,
+                    group_id=settings.topic(service_name),
                     topics=self._consumed_topics,
                     max_attempts=settings.consumer_max_attempts,
                     retry_backoff_s=settings.consumer_retry_backoff_s,

@@ -22,6 +22,11 @@ class ServiceSettings(BaseSettings):
 
     database_url: str = Field(description="postgresql://user:password@host:port/database")
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_topic_prefix: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="Put before every topic and consumer group name; isolates test runs and stages.",
+    )
     kafka_topic_partitions: int = Field(default=3, ge=1)
     kafka_topic_replication_factor: int = Field(default=1, ge=1)
     kafka_topic_retention_ms: int = Field(default=90 * 24 * 3600 * 1000, ge=-1)
@@ -42,6 +47,10 @@ class ServiceSettings(BaseSettings):
         ):
             raise ValueError("JWT_SECRET must be set to a secret of at least 32 characters in production")
         return self
+
+    def topic(self, name: str) -> str:
+        """The full topic (or consumer group) name under this deployment's prefix."""
+        return f"{self.kafka_topic_prefix}{name}"
 
     @property
     def topic_settings(self) -> TopicSettings:

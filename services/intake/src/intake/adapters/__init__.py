@@ -1,0 +1,1 @@
+"""intake's adapters to PostgreSQL and to the published event contracts."""

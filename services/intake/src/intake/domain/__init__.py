@@ -1,0 +1,1 @@
+"""intake's domain: referrals, the enrolment rules and the pseudonymous participant id."""

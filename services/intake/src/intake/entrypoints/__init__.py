@@ -1,0 +1,1 @@
+"""intake's entry points: thin translators from HTTP to use cases."""

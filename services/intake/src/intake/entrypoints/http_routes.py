@@ -1,0 +1,167 @@
+"""intake's HTTP API. Routes only translate: request → command → use case → response."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from intake.application import handlers
+from intake.application.unit_of_work import IntakeUnitOfWork
+from intake.domain.errors import (
+    ConsentMissing,
+    IntakeRuleViolated,
+    ParticipantNotFound,
+    PersonOutsideAgeRange,
+    ReferralAlreadyEnrolled,
+    ReferralNotFound,
+)
+from intake.domain.referral import PersonalDetails, Referral, ReferralStatus
+from intake.entrypoints.http_schemas import (
+    EnrolmentDone,
+    EnrolRequest,
+    ParticipantView,
+    ReferralPage,
+    ReferralReceived,
+    ReferralRequest,
+    ReferralSummary,
+)
+from intake.settings import IntakeSettings
+from werkstattnetz_shared.web.app import request_correlation_id
+from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
+from werkstattnetz_shared.web.errors import ApiError
+
+router = APIRouter(prefix="/v1", tags=["intake"])
+
+_STATUS_OF_RULE: dict[type[IntakeRuleViolated], int] = {
+    PersonOutsideAgeRange: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    ConsentMissing: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    ReferralAlreadyEnrolled: status.HTTP_409_CONFLICT,
+    ReferralNotFound: status.HTTP_404_NOT_FOUND,
+    ParticipantNotFound: status.HTTP_404_NOT_FOUND,
+}
+
+IntakeStaff = Annotated[StaffMember, require_roles(StaffRole.INTAKE, StaffRole.CASEWORKER, StaffRole.MANAGER)]
+EnrollingStaff = Annotated[StaffMember, require_roles(StaffRole.INTAKE, StaffRole.MANAGER)]
+
+
+def _unit_of_work(request: Request) -> IntakeUnitOfWork:
+    factory: Callable[[], IntakeUnitOfWork] = request.app.state.unit_of_work
+    return factory()
+
+
+UnitOfWork = Annotated[IntakeUnitOfWork, Depends(_unit_of_work)]
+
+
+def _api_error(violation: IntakeRuleViolated) -> ApiError:
+    return ApiError(_STATUS_OF_RULE[type(violation)], violation.rule, violation.message, violation.field)
+
+
+@router.post("/referrals", status_code=status.HTTP_201_CREATED, response_model=ReferralReceived)
+async def receive_referral(body: ReferralRequest, staff: IntakeStaff, uow: UnitOfWork) -> ReferralReceived:
+    command = handlers.ReceiveReferral(
+        person=PersonalDetails(
+            first_name=body.first_name,
+            last_name=body.last_name,
+            birth_date=body.birth_date,
+            email=body.email,
+            phone=body.phone,
+        ),
+        referral_source=body.referral_source,
+        funder=body.funder,
+        preferred_work_areas=tuple(body.preferred_work_areas),
+        consent_to_data_processing=body.consent_to_data_processing,
+        staff_subject=staff.subject,
+    )
+    referral = await handlers.receive_referral(command, uow)
+    return ReferralReceived(referral_id=referral.referral_id, status=referral.status.value)
+
+
+@router.get("/referrals", response_model=ReferralPage)
+async def list_referrals(
+    staff: IntakeStaff,
+    uow: UnitOfWork,
+    referral_status: Annotated[ReferralStatus | None, Query(alias="status")] = None,
+    after: Annotated[uuid.UUID | None, Query(description="referral_id of the last item seen")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ReferralPage:
+    async with uow:
+        referrals = await uow.referrals.list_page(status=referral_status, after=after, limit=limit)
+    items = [_summary(referral) for referral in referrals]
+    return ReferralPage(items=items, next_after=items[-1].referral_id if len(items) == limit else None)
+
+
+@router.post("/referrals/{referral_id}/consent", response_model=ReferralSummary)
+async def record_consent(referral_id: uuid.UUID, staff: IntakeStaff, uow: UnitOfWork) -> ReferralSummary:
+    try:
+        referral = await handlers.record_consent(referral_id, staff.subject, uow)
+    except IntakeRuleViolated as violation:
+        raise _api_error(violation) from violation
+    return _summary(referral)
+
+
+@router.post(
+    "/referrals/{referral_id}/enrol", status_code=status.HTTP_201_CREATED, response_model=EnrolmentDone
+)
+async def enrol(
+    referral_id: uuid.UUID,
+    request: Request,
+    staff: EnrollingStaff,
+    uow: UnitOfWork,
+    body: EnrolRequest | None = None,
+) -> EnrolmentDone:
+    settings: IntakeSettings = request.app.state.settings
+    today = (body.enrolled_on if body else None) or dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    command = handlers.EnrolReferral(
+        referral_id=referral_id,
+        today=today,
+        staff_subject=staff.subject,
+        correlation_id=request_correlation_id(),
+    )
+    try:
+        enrolment = await handlers.enrol_referral(command, uow)
+    except IntakeRuleViolated as violation:
+        raise _api_error(violation) from violation
+    return EnrolmentDone(participant_id=enrolment.participant_id, status="enrolled")
+
+
+@router.get("/participants/{participant_id}", response_model=ParticipantView)
+async def view_participant(participant_id: uuid.UUID, staff: IntakeStaff, uow: UnitOfWork) -> ParticipantView:
+    try:
+        referral = await handlers.view_participant(participant_id, staff.subject, uow)
+    except IntakeRuleViolated as violation:
+        raise _api_error(violation) from violation
+    enrolment = referral.enrolment
+    assert enrolment is not None  # found by participant id, so it is enrolled
+    return ParticipantView(
+        participant_id=enrolment.participant_id,
+        referral_id=referral.referral_id,
+        status=referral.status.value,
+        first_name=referral.person.first_name,
+        last_name=referral.person.last_name,
+        birth_date=referral.person.birth_date,
+        email=referral.person.email,
+        phone=referral.person.phone,
+        referral_source=referral.referral_source,
+        funder=referral.funder,
+        preferred_work_areas=list(referral.preferred_work_areas),
+        enrolled_on=enrolment.enrolled_on,
+        age_band=enrolment.age_band.value,
+    )
+
+
+def _summary(referral: Referral) -> ReferralSummary:
+    return ReferralSummary(
+        referral_id=referral.referral_id,
+        status=referral.status.value,
+        referral_source=referral.referral_source,
+        funder=referral.funder,
+        preferred_work_areas=list(referral.preferred_work_areas),
+        consent_to_data_processing=referral.consent_to_data_processing,
+        received_at=referral.received_at,
+        participant_id=referral.enrolment.participant_id if referral.enrolment else None,
+    )
