@@ -1,0 +1,43 @@
+"""Settings refuse unsafe production secrets; JSON logs carry the event and correlation ids."""
+
+import json
+import logging
+import uuid
+
+import pytest
+from pydantic import ValidationError
+
+from werkstattnetz_shared.logging import JsonFormatter, bind_event_context
+from werkstattnetz_shared.settings import ServiceSettings
+
+DSN = "postgresql://u:p@localhost/db"
+
+
+def test_production_refuses_the_development_secret() -> None:
+    with pytest.raises(ValidationError, match="JWT_SECRET"):
+        ServiceSettings(database_url=DSN, environment="production")
+
+
+def test_production_accepts_a_long_secret() -> None:
+    settings = ServiceSettings(database_url=DSN, environment="production", jwt_secret="k" * 48)
+    assert settings.environment == "production"
+
+
+def test_topic_prefix_is_applied_to_names() -> None:
+    settings = ServiceSettings(database_url=DSN, kafka_topic_prefix="staging.")
+    assert settings.topic("intake.events") == "staging.intake.events"
+
+
+def test_json_log_lines_carry_ids_and_extras() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "placed %s", ("someone",), None)
+    record.work_area = "care"
+    event_id, correlation_id = uuid.uuid4(), uuid.uuid4()
+    with bind_event_context(event_id, correlation_id):
+        line = json.loads(JsonFormatter("placement").format(record))
+    assert line["message"] == "placed someone"
+    assert line["service"] == "placement"
+    assert line["event_id"] == str(event_id)
+    assert line["correlation_id"] == str(correlation_id)
+    assert line["work_area"] == "care"
+    outside = json.loads(JsonFormatter("placement").format(record))
+    assert "event_id" not in outside
