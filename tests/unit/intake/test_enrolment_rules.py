@@ -1,4 +1,4 @@
-"""intake's enrolment rules: age 15–25 on the enrolment day, consent, enrol only once."""
+"""intake's enrolment rules: age 15-25 on the enrolment day, consent, enrol only once."""
 
 import datetime as dt
 
