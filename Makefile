@@ -1,0 +1,82 @@
+# werkstattnetz — the two commands: `make run` (whole system) and `make test` (all checks and tests).
+# Everything else is a building block of those two.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := shared services/intake services/placement services/outcomes services/notifications deploy/local
+PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+ROLE ?= manager
+PYTEST_ARGS ?=
+
+.PHONY: help install system-deps run up down status token test lint typecheck unit integration e2e schemas clean
+
+help:
+	@echo "make run      start Kafka, PostgreSQL, the SMTP sink and all four services (Ctrl-C stops all)"
+	@echo "make up/down  the same in the background / stop it;  make status  what runs"
+	@echo "make test     ruff, mypy, unit, integration and end-to-end tests against real Kafka and PostgreSQL"
+	@echo "make token ROLE=<intake|caseworker|manager|reporting|admin>  print a development token"
+
+# Debian packages the local stack needs; a fresh machine of our kind already has them.
+system-deps:
+	@missing=""; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing" >&2; \
+	  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >&2; \
+	fi
+
+$(STAMP): $(PYPROJECTS) requirements-dev.txt
+	@echo "installing Python packages into $(VENV) …" >&2
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) >&2
+	@$(BIN)/pip install -q --upgrade pip >&2
+	@$(BIN)/pip install -q -r requirements-dev.txt $(foreach p,$(PACKAGES),-e $(p)) >&2
+	@touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+run: install
+	$(BIN)/python -m werkstattnetz_devstack run
+
+up: install
+	$(BIN)/python -m werkstattnetz_devstack up
+
+down:
+	@$(BIN)/python -m werkstattnetz_devstack down
+
+status:
+	@$(BIN)/python -m werkstattnetz_devstack status
+
+token: $(STAMP)
+	@$(BIN)/python -m werkstattnetz_shared.token_cli --role $(ROLE)
+
+schemas: $(STAMP)
+	$(BIN)/python -m werkstattnetz_shared.events.schema_export
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy -p werkstattnetz_shared -p werkstattnetz_devstack -p intake -p placement -p outcomes -p notifications
+	$(BIN)/mypy tests
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit -q
+
+integration: install
+	$(BIN)/pytest tests/infra tests/integration tests/deploy -q $(PYTEST_ARGS)
+
+e2e: install
+	$(BIN)/pytest tests/e2e -q $(PYTEST_ARGS)
+
+# The one test command: CI runs exactly this (.ci/run).
+test: install lint typecheck
+	$(BIN)/pytest tests -q -rfEs --durations=15 $(PYTEST_ARGS)
+
+clean:
+	rm -rf .cache/test .mypy_cache .ruff_cache .pytest_cache
