@@ -47,6 +47,7 @@ class ConsumerSettings:
     topics: tuple[str, ...]
     max_attempts: int = 3
     retry_backoff_s: float = 0.2
+    infrastructure_backoff_initial_s: float = 0.5
     infrastructure_backoff_max_s: float = 15.0
 
 
@@ -113,7 +114,7 @@ class ReliableConsumer:
         self, record: ConsumerRecord[bytes, bytes], envelope: EventEnvelope, producer: AIOKafkaProducer
     ) -> None:
         attempt = 0
-        infrastructure_backoff = 0.5
+        infrastructure_backoff = self._settings.infrastructure_backoff_initial_s
         while True:
             try:
                 await self._handler(envelope)

@@ -1,0 +1,87 @@
+"""The whole system as real processes: four services, a real broker, real PostgreSQL, an SMTP sink.
+
+Every run gets fresh databases, its own topic prefix and free ports, so it never collides with a
+stack a developer has running.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.support.kafka_tools import unique_prefix
+from werkstattnetz_devstack.processes import start_logged_process, stop_process, wait_for_http_ok
+from werkstattnetz_devstack.smtp_sink import SmtpSink
+
+SERVICES = ("intake", "placement", "outcomes", "notifications")
+STAFF_EMAIL = "team@werkstattnetz.test"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningSystem:
+    urls: dict[str, str]
+    topic_prefix: str
+    bootstrap_servers: str
+    mail: SmtpSink
+    logs: dict[str, Path] = field(default_factory=dict)
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    def log_tails(self) -> str:
+        return "\n".join(f"--- {name}\n{path.read_text()[-3000:]}" for name, path in self.logs.items())
+
+
+@pytest.fixture(scope="module")
+def system(kafka_broker, postgres_server, tmp_path_factory) -> Iterator[RunningSystem]:  # type: ignore[no-untyped-def]
+    folder: Path = tmp_path_factory.mktemp("e2e")
+    mail = SmtpSink(folder / "mail", port=free_port())
+    mail.start_subprocess(folder / "smtp.log")
+    running = RunningSystem(
+        urls={},
+        topic_prefix=unique_prefix(),
+        bootstrap_servers=kafka_broker.bootstrap_servers,
+        mail=mail,
+    )
+    processes = []
+    try:
+        for service in SERVICES:
+            port = free_port()
+            environment = os.environ | {
+                "DATABASE_URL": postgres_server.create_database(f"e2e_{service}_{uuid.uuid4().hex[:6]}"),
+                "KAFKA_BOOTSTRAP_SERVERS": kafka_broker.bootstrap_servers,
+                "KAFKA_TOPIC_PREFIX": running.topic_prefix,
+                "HTTP_HOST": "127.0.0.1",
+                "HTTP_PORT": str(port),
+                "ENVIRONMENT": "test",
+                "OUTBOX_POLL_INTERVAL_S": "0.2",
+                "WORKSHOP_CAPACITIES": "care=1",
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(mail.port),
+                "STAFF_EMAIL": STAFF_EMAIL,
+            }
+            environment.pop("JWT_SECRET", None)  # the tests sign with the development secret
+            log = folder / f"{service}.log"
+            running.logs[service] = log
+            processes.append(start_logged_process([sys.executable, "-m", service], log, environment))
+            running.urls[service] = f"http://127.0.0.1:{port}"
+        for service, process in zip(SERVICES, processes, strict=True):
+            wait_for_http_ok(f"{running.urls[service]}/health/ready", 90, process, running.logs[service])
+        yield running
+    finally:
+        for process in processes:
+            stop_process(process, timeout=15)
+        mail.stop()

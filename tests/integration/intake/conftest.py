@@ -1,0 +1,37 @@
+"""intake under test: its own fresh database and topic prefix per test, the real broker."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from intake.app import create_app
+from intake.settings import IntakeSettings
+from tests.support.kafka_tools import unique_prefix
+from tests.support.service_app import running_app
+
+
+@dataclass
+class IntakeUnderTest:
+    client: httpx.AsyncClient
+    settings: IntakeSettings
+
+    @property
+    def events_topic(self) -> str:
+        return self.settings.topic("intake.events")
+
+
+@pytest.fixture
+async def intake(kafka_broker, postgres_server) -> AsyncIterator[IntakeUnderTest]:  # type: ignore[no-untyped-def]
+    settings = IntakeSettings(
+        database_url=postgres_server.create_database(f"intake_{uuid.uuid4().hex[:8]}"),
+        kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
+        kafka_topic_prefix=unique_prefix(),
+        outbox_poll_interval_s=0.2,
+    )
+    async with running_app(create_app(settings)) as client:
+        yield IntakeUnderTest(client=client, settings=settings)
