@@ -1,0 +1,1 @@
+"""outcomes' adapters to PostgreSQL and to the published event contracts."""

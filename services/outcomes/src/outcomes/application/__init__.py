@@ -1,0 +1,1 @@
+"""outcomes' use cases, each one transaction through the unit of work."""

@@ -1,0 +1,35 @@
+"""Rule violations of outcomes' domain. Each names the rule and, where there is one, the field."""
+
+
+class OutcomesRuleViolated(Exception):
+    rule: str = "outcomes_rule"
+    field: str | None = None
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ParticipantMustBeKnown(OutcomesRuleViolated):
+    """Outcomes has not (yet) seen the participant's enrolment."""
+
+    rule = "participant_must_be_enrolled"
+
+
+class ExitOnlyOnce(OutcomesRuleViolated):
+    rule = "exit_only_once"
+
+
+class ExitDateNotInFuture(OutcomesRuleViolated):
+    rule = "exit_date_not_in_future"
+    field = "exit_date"
+
+
+class ExitDateNotBeforeEnrolment(OutcomesRuleViolated):
+    rule = "exit_date_not_before_enrolment"
+    field = "exit_date"
+
+
+class PeriodMustRunForward(OutcomesRuleViolated):
+    rule = "exited_from_not_after_exited_to"
+    field = "exited_from"

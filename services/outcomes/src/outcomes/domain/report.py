@@ -1,0 +1,97 @@
+"""The integration report: a pure computation over the exits of a period.
+
+Selecting the exits (period, funder) is the caller's job; this module only counts. Rates are
+shares of all counted exits, rounded to four decimals, and None where there is nothing to divide.
+The Jobcenter rate uses the same denominator but counts only apprenticeship and employment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from outcomes.domain.destinations import integrated_in_jobcenter_view
+from outcomes.domain.errors import PeriodMustRunForward
+from outcomes.domain.participant import Exit
+from werkstattnetz_shared.events.vocabulary import Destination, Funder, WorkArea
+
+NEVER_PLACED = "none"
+"""The work-area bucket of people who exited without ever being placed."""
+
+WORK_AREA_BUCKETS: tuple[str, ...] = (*(area.value for area in WorkArea), NEVER_PLACED)
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """Inclusive exit-date bounds; either side may be open."""
+
+    exited_from: dt.date | None = None
+    exited_to: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.exited_from and self.exited_to and self.exited_from > self.exited_to:
+            raise PeriodMustRunForward(
+                f"exited_from ({self.exited_from.isoformat()}) lies after exited_to "
+                f"({self.exited_to.isoformat()})"
+            )
+
+
+@dataclass(frozen=True)
+class RateLine:
+    exits: int
+    integrations: int
+    integration_rate: float | None
+
+
+@dataclass(frozen=True)
+class IntegrationReport:
+    period: ReportPeriod
+    funder: Funder | None
+    exits: int
+    integrations: int
+    integration_rate: float | None
+    jobcenter_integrations: int
+    jobcenter_integration_rate: float | None
+    by_destination: dict[Destination, int]
+    by_work_area: dict[str, RateLine]
+
+
+def share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(part / whole, 4)
+
+
+def compute_integration_report(
+    exits: Iterable[Exit], period: ReportPeriod, funder: Funder | None = None
+) -> IntegrationReport:
+    counted = list(exits)
+    integrations = sum(1 for exit_ in counted if exit_.integrated)
+    jobcenter_integrations = sum(1 for exit_ in counted if integrated_in_jobcenter_view(exit_.destination))
+    destinations = Counter(exit_.destination for exit_ in counted)
+    return IntegrationReport(
+        period=period,
+        funder=funder,
+        exits=len(counted),
+        integrations=integrations,
+        integration_rate=share(integrations, len(counted)),
+        jobcenter_integrations=jobcenter_integrations,
+        jobcenter_integration_rate=share(jobcenter_integrations, len(counted)),
+        # Every destination and every area is listed, zeros included, so readers need no defaults.
+        by_destination={destination: destinations[destination] for destination in Destination},
+        by_work_area={bucket: _rate_line(counted, bucket) for bucket in WORK_AREA_BUCKETS},
+    )
+
+
+def work_area_bucket(exit_: Exit) -> str:
+    return exit_.work_area.value if exit_.work_area else NEVER_PLACED
+
+
+def _rate_line(exits: list[Exit], bucket: str) -> RateLine:
+    in_bucket = [exit_ for exit_ in exits if work_area_bucket(exit_) == bucket]
+    integrations = sum(1 for exit_ in in_bucket if exit_.integrated)
+    return RateLine(
+        exits=len(in_bucket),
+        integrations=integrations,
+        integration_rate=share(integrations, len(in_bucket)),
+    )

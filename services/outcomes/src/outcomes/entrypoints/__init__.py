@@ -1,0 +1,1 @@
+"""outcomes' entry points: thin translators from HTTP requests and Kafka events to use cases."""

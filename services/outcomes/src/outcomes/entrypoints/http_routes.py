@@ -1,0 +1,157 @@
+"""outcomes' HTTP API. Routes only translate: request → command → use case → response."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from outcomes.application import handlers
+from outcomes.application.unit_of_work import OutcomesUnitOfWork
+from outcomes.domain.errors import (
+    ExitDateNotBeforeEnrolment,
+    ExitDateNotInFuture,
+    ExitOnlyOnce,
+    OutcomesRuleViolated,
+    ParticipantMustBeKnown,
+    PeriodMustRunForward,
+)
+from outcomes.domain.participant import ParticipantRecord
+from outcomes.domain.report import IntegrationReport, ReportPeriod
+from outcomes.entrypoints.http_schemas import (
+    ExitRecorded,
+    ExitRequest,
+    ExitView,
+    IntegrationReportView,
+    ParticipantOutcome,
+    RateLineView,
+    ReportPeriodView,
+)
+from outcomes.settings import OutcomesSettings
+from werkstattnetz_shared.events.vocabulary import Funder
+from werkstattnetz_shared.web.app import request_correlation_id
+from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
+from werkstattnetz_shared.web.errors import ApiError
+
+router = APIRouter(prefix="/v1", tags=["outcomes"])
+
+_STATUS_OF_RULE: dict[type[OutcomesRuleViolated], int] = {
+    ParticipantMustBeKnown: status.HTTP_404_NOT_FOUND,
+    ExitOnlyOnce: status.HTTP_409_CONFLICT,
+    ExitDateNotInFuture: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    ExitDateNotBeforeEnrolment: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    PeriodMustRunForward: status.HTTP_422_UNPROCESSABLE_CONTENT,
+}
+
+CaseStaff = Annotated[StaffMember, require_roles(StaffRole.CASEWORKER, StaffRole.MANAGER)]
+ReportingStaff = Annotated[StaffMember, require_roles(StaffRole.REPORTING, StaffRole.MANAGER)]
+
+
+def _unit_of_work(request: Request) -> OutcomesUnitOfWork:
+    factory: Callable[[], OutcomesUnitOfWork] = request.app.state.unit_of_work
+    return factory()
+
+
+UnitOfWork = Annotated[OutcomesUnitOfWork, Depends(_unit_of_work)]
+
+
+def _api_error(violation: OutcomesRuleViolated) -> ApiError:
+    return ApiError(_STATUS_OF_RULE[type(violation)], violation.rule, violation.message, violation.field)
+
+
+@router.post(
+    "/participants/{participant_id}/exit", status_code=status.HTTP_201_CREATED, response_model=ExitRecorded
+)
+async def record_exit(
+    participant_id: uuid.UUID, body: ExitRequest, request: Request, staff: CaseStaff, uow: UnitOfWork
+) -> ExitRecorded:
+    settings: OutcomesSettings = request.app.state.settings
+    command = handlers.RecordExit(
+        participant_id=participant_id,
+        destination=body.destination,
+        exit_date=body.exit_date,
+        today=dt.datetime.now(ZoneInfo(settings.timezone)).date(),
+        staff_subject=staff.subject,
+        correlation_id=request_correlation_id(),
+    )
+    try:
+        exit_ = await handlers.record_exit(command, uow)
+    except OutcomesRuleViolated as violation:
+        raise _api_error(violation) from violation
+    return ExitRecorded(
+        participant_id=participant_id,
+        destination=exit_.destination,
+        exit_date=exit_.exit_date,
+        integrated=exit_.integrated,
+    )
+
+
+@router.get("/participants/{participant_id}/outcome", response_model=ParticipantOutcome)
+async def view_outcome(participant_id: uuid.UUID, staff: CaseStaff, uow: UnitOfWork) -> ParticipantOutcome:
+    try:
+        record = await handlers.view_outcome(participant_id, uow)
+    except OutcomesRuleViolated as violation:
+        raise _api_error(violation) from violation
+    return _outcome_view(record)
+
+
+@router.get("/reports/integration", response_model=IntegrationReportView)
+async def integration_report(
+    staff: ReportingStaff,
+    uow: UnitOfWork,
+    exited_from: Annotated[dt.date | None, Query(description="First exit date counted.")] = None,
+    exited_to: Annotated[dt.date | None, Query(description="Last exit date counted.")] = None,
+    funder: Annotated[Funder | None, Query()] = None,
+) -> IntegrationReportView:
+    try:
+        period = ReportPeriod(exited_from=exited_from, exited_to=exited_to)
+    except OutcomesRuleViolated as violation:
+        raise _api_error(violation) from violation
+    return _report_view(await handlers.integration_report(period, funder, uow))
+
+
+def _outcome_view(record: ParticipantRecord) -> ParticipantOutcome:
+    enrolment = record.enrolment
+    assert enrolment is not None  # view_outcome only returns known (enrolled) participants
+    exit_ = record.exit
+    return ParticipantOutcome(
+        participant_id=record.participant_id,
+        status=record.status.value,
+        work_area=record.work_area,
+        waitlisted_for=record.waitlisted_for,
+        enrolled_on=enrolment.enrolled_on,
+        funder=enrolment.funder,
+        age_band=enrolment.age_band,
+        referral_source=enrolment.referral_source,
+        exit=ExitView(
+            destination=exit_.destination,
+            exit_date=exit_.exit_date,
+            integrated=exit_.integrated,
+            work_area=exit_.work_area,
+        )
+        if exit_
+        else None,
+    )
+
+
+def _report_view(report: IntegrationReport) -> IntegrationReportView:
+    return IntegrationReportView(
+        period=ReportPeriodView(exited_from=report.period.exited_from, exited_to=report.period.exited_to),
+        funder=report.funder,
+        exits=report.exits,
+        integrations=report.integrations,
+        integration_rate=report.integration_rate,
+        jobcenter_integrations=report.jobcenter_integrations,
+        jobcenter_integration_rate=report.jobcenter_integration_rate,
+        by_destination={destination.value: count for destination, count in report.by_destination.items()},
+        by_work_area={
+            area: RateLineView(
+                exits=line.exits, integrations=line.integrations, integration_rate=line.integration_rate
+            )
+            for area, line in report.by_work_area.items()
+        },
+    )

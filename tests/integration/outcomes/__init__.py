@@ -1,0 +1,1 @@
+"""outcomes against real Kafka and PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Unit tests of outcomes' domain: plain Python, no I/O."""
