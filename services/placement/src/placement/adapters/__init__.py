@@ -1,0 +1,1 @@
+"""placement's adapters to PostgreSQL and to the published event contracts."""

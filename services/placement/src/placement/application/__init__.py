@@ -1,0 +1,1 @@
+"""placement's use cases, each one transaction through the unit of work."""

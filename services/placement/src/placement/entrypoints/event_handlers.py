@@ -1,0 +1,56 @@
+"""Kafka → use cases: `ParticipantEnrolled` and `ParticipantExited`, each handled exactly once.
+
+Events placement publishes because of an incoming one carry its correlation id, and its event id
+as their causation id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from placement.application import handlers
+from placement.application.unit_of_work import PlacementUnitOfWork
+from placement.domain.decisions import Exit
+from placement.domain.participant import Enrolment
+from werkstattnetz_shared.events import EventData, EventEnvelope, ParticipantEnrolled, ParticipantExited
+from werkstattnetz_shared.messaging.consumer import EnvelopeHandler
+from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
+
+HANDLED_EVENT_TYPES = frozenset({ParticipantEnrolled.event_type, ParticipantExited.event_type})
+
+
+def placement_event_handler(
+    unit_of_work: Callable[[], PlacementUnitOfWork], timezone: str
+) -> EnvelopeHandler:
+    zone = ZoneInfo(timezone)
+
+    async def dispatch(envelope: EventEnvelope, data: EventData, uow: PlacementUnitOfWork) -> None:
+        if isinstance(data, ParticipantEnrolled):
+            await handlers.place_or_waitlist(
+                handlers.PlaceOrWaitlist(
+                    enrolment=Enrolment(
+                        participant_id=envelope.participant_id,
+                        preferred_work_areas=tuple(data.preferred_work_areas),
+                        funder=data.funder,
+                        enrolled_on=data.enrolled_on,
+                    ),
+                    now=dt.datetime.now(dt.UTC),
+                    correlation_id=envelope.correlation_id,
+                    causation_id=envelope.event_id,
+                ),
+                uow,
+            )
+        elif isinstance(data, ParticipantExited):
+            await handlers.free_seat_on_exit(
+                handlers.FreeSeatOnExit(
+                    exit=Exit(participant_id=envelope.participant_id, exit_date=data.exit_date),
+                    today=dt.datetime.now(zone).date(),
+                    correlation_id=envelope.correlation_id,
+                    causation_id=envelope.event_id,
+                ),
+                uow,
+            )
+
+    return handle_each_event_once(unit_of_work, dispatch, HANDLED_EVENT_TYPES)

@@ -1,0 +1,158 @@
+"""placement under test: its own fresh database and topic prefix per test, the real broker.
+
+Capacities default to `care=1,bike_metal=0` so a second enrolment for care has to wait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from fastapi import FastAPI
+
+from placement.app import create_app
+from placement.settings import PlacementSettings
+from tests.support.kafka_tools import collect_events, create_topics, publish, unique_prefix
+from tests.support.service_app import eventually, running_app
+from tests.support.tokens import auth_header
+from werkstattnetz_shared.events import EventEnvelope, ParticipantEnrolled, ParticipantExited
+from werkstattnetz_shared.events.vocabulary import AgeBand, Destination, Funder, ReferralSource, WorkArea
+from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
+
+CASEWORKER = auth_header("caseworker")
+ENROLLED_ON = dt.date(2026, 11, 23)
+
+
+def enrolled(*areas: WorkArea, participant_id: uuid.UUID | None = None) -> EventEnvelope:
+    data = ParticipantEnrolled(
+        age_band=AgeBand.AGE_18_20,
+        referral_source=ReferralSource.JOBCENTER,
+        funder=Funder.JOBCENTER,
+        preferred_work_areas=list(areas),
+        enrolled_on=ENROLLED_ON,
+    )
+    return EventEnvelope.wrap(data, producer="intake", participant_id=participant_id or uuid.uuid4())
+
+
+def exited(participant_id: uuid.UUID, exit_date: dt.date) -> EventEnvelope:
+    data = ParticipantExited(destination=Destination.APPRENTICESHIP, exit_date=exit_date, integrated=True)
+    return EventEnvelope.wrap(data, producer="outcomes", participant_id=participant_id)
+
+
+@dataclass
+class PlacementUnderTest:
+    app: FastAPI
+    client: httpx.AsyncClient
+    settings: PlacementSettings
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.settings.kafka_bootstrap_servers
+
+    async def enrol(self, envelope: EventEnvelope) -> None:
+        await publish(self.bootstrap_servers, self.settings.topic(INTAKE_EVENTS), envelope)
+
+    async def exit(self, envelope: EventEnvelope) -> None:
+        await publish(self.bootstrap_servers, self.settings.topic(OUTCOMES_EVENTS), envelope)
+
+    async def placement_of(self, participant_id: uuid.UUID) -> dict[str, Any] | None:
+        response = await self.client.get(f"/v1/participants/{participant_id}/placement", headers=CASEWORKER)
+        if response.status_code == 404:
+            return None
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def wait_for_status(self, participant_id: uuid.UUID, status: str) -> dict[str, Any]:
+        async def has_status() -> bool:
+            placement = await self.placement_of(participant_id)
+            return placement is not None and placement["status"] == status
+
+        await eventually(has_status, what=f"participant {participant_id} becoming {status}")
+        placement = await self.placement_of(participant_id)
+        assert placement is not None
+        return placement
+
+    async def workshop(self, area: WorkArea) -> dict[str, Any]:
+        response = await self.client.get("/v1/workshops", headers=CASEWORKER)
+        assert response.status_code == 200, response.text
+        [found] = [item for item in response.json() if item["work_area"] == area.value]
+        return dict(found)
+
+    async def published(self, until: Callable[[list[EventEnvelope]], bool]) -> list[EventEnvelope]:
+        return await collect_events(
+            self.bootstrap_servers, self.settings.topic(PLACEMENT_EVENTS), until=until
+        )
+
+    async def all_published(self) -> list[EventEnvelope]:
+        """Everything the outbox holds, once the relay has published all of it (deduplicated)."""
+        connection = await asyncpg.connect(self.settings.database_url)
+        try:
+
+            async def relay_is_done() -> bool:
+                pending = await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                return bool(pending == 0)
+
+            await eventually(relay_is_done, what="the outbox relay publishing every row")
+            total = await connection.fetchval("SELECT count(*) FROM outbox")
+        finally:
+            await connection.close()
+        events = await self.published(until=lambda events: len({e.event_id for e in events}) >= total)
+        return list({event.event_id: event for event in events}.values())
+
+    async def wait_until_consumed(self) -> None:
+        """Until placement's consumer group has committed every record of the topics it reads."""
+        topics = [self.settings.topic(INTAKE_EVENTS), self.settings.topic(OUTCOMES_EVENTS)]
+        reader = AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
+        await reader.start()
+        await admin.start()
+        try:
+            partitions = [
+                TopicPartition(described["topic"], partition["partition"])
+                for described in await admin.describe_topics(topics)
+                for partition in described["partitions"]
+            ]
+            ends = await reader.end_offsets(partitions)
+
+            async def all_committed() -> bool:
+                committed = await admin.list_consumer_group_offsets(self.settings.topic("placement"))
+                return all(
+                    end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items()
+                )
+
+            await eventually(all_committed, what="placement consuming every published record")
+        finally:
+            await reader.stop()
+            await admin.close()
+
+
+@pytest.fixture
+async def placement_settings(kafka_broker, postgres_server) -> PlacementSettings:  # type: ignore[no-untyped-def]
+    settings = PlacementSettings(
+        database_url=postgres_server.create_database(f"placement_{uuid.uuid4().hex[:8]}"),
+        kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
+        kafka_topic_prefix=unique_prefix(),
+        outbox_poll_interval_s=0.2,
+        workshop_capacities="care=1,bike_metal=0",
+    )
+    # Created up front so tests can publish before the service has set its topics up.
+    await create_topics(
+        settings.kafka_bootstrap_servers, settings.topic(INTAKE_EVENTS), settings.topic(OUTCOMES_EVENTS)
+    )
+    return settings
+
+
+@pytest.fixture
+async def placement(placement_settings: PlacementSettings) -> AsyncIterator[PlacementUnderTest]:
+    app = create_app(placement_settings)
+    async with running_app(app) as client:
+        yield PlacementUnderTest(app=app, client=client, settings=placement_settings)
