@@ -1,0 +1,122 @@
+"""Fetches the Kafka broker's runtime classpath from Maven Central into the project cache.
+
+Kafka's own release archives live on project mirrors we cannot reach; the `kafka_2.13` artifact's
+POM, however, names every jar the broker needs, so Maven can assemble the same `libs/` folder.
+"""
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_KAFKA_VERSION = "4.1.1"
+
+# Kafka 4.x ships Log4j 2 but no SLF4J binding in its POM; without one the broker logs nothing.
+# The binding's own Log4j dependencies are excluded so Kafka's versions win.
+LOG4J2_BINDING = ("org.apache.logging.log4j", "log4j-slf4j-impl", "2.24.3")
+# Kafka 3.9 brings no logging backend at all; these are the ones its distribution uses.
+RELOAD4J_BACKEND = (
+    ("org.slf4j", "slf4j-reload4j", "1.7.36"),
+    ("ch.qos.reload4j", "reload4j", "1.2.25"),
+)
+
+
+def kafka_major_version(version: str) -> int:
+    """The major version number, which decides the logging backend and a few settings."""
+    return int(version.split(".", 1)[0])
+
+
+def libs_folder(cache: Path, version: str) -> Path:
+    """Where the jars of one Kafka version live inside the cache."""
+    return cache / f"kafka-{version}" / "libs"
+
+
+def runtime_is_complete(libs: Path, version: str) -> bool:
+    """Whether an earlier download finished: the marker is written only after Maven succeeded."""
+    return (libs.parent / "download-complete").exists() and any(
+        libs.glob(f"kafka_2.13-{version}.jar")
+    )
+
+
+def ensure_kafka_runtime(cache: Path, version: str = DEFAULT_KAFKA_VERSION) -> Path:
+    """Return the `libs` folder for `version`, downloading it with Maven when it is missing."""
+    libs = libs_folder(cache, version)
+    if runtime_is_complete(libs, version):
+        return libs
+    if shutil.which("mvn") is None:
+        raise RuntimeError("Maven (`mvn`) is needed once to download Kafka; install it first")
+    print(f"[devstack] downloading Kafka {version} from Maven Central into {libs} ...", flush=True)
+    started = time.monotonic()
+    # A half-filled folder from an interrupted run could mix versions: start clean.
+    shutil.rmtree(libs.parent, ignore_errors=True)
+    libs.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="kafka-pom-") as scratch:
+        pom = Path(scratch) / "pom.xml"
+        pom.write_text(runtime_pom(version), encoding="utf-8")
+        run_maven(pom, libs)
+    (libs.parent / "download-complete").write_text(version + "\n", encoding="utf-8")
+    jar_count = len(list(libs.glob("*.jar")))
+    took = time.monotonic() - started
+    print(f"[devstack] Kafka {version}: {jar_count} jars in {took:.0f}s", flush=True)
+    return libs
+
+
+def run_maven(pom: Path, libs: Path) -> None:
+    """Copy the runtime dependencies of `pom` into `libs`, showing Maven's output on failure."""
+    command = [
+        "mvn",
+        "-q",
+        "-B",
+        "-f",
+        str(pom),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={libs}",
+    ]
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    if finished.returncode != 0:
+        sys.stderr.write(finished.stdout + finished.stderr)
+        raise RuntimeError(f"Maven could not fetch Kafka (exit {finished.returncode}): {command}")
+
+
+def runtime_pom(version: str) -> str:
+    """A `pom`-packaging POM whose only purpose is to declare the broker and its log backend."""
+    dependencies = [dependency_xml("org.apache.kafka", "kafka_2.13", version)]
+    if kafka_major_version(version) >= 4:
+        group, artifact, binding_version = LOG4J2_BINDING
+        dependencies.append(
+            dependency_xml(group, artifact, binding_version, exclude=("org.apache.logging.log4j",))
+        )
+    else:
+        dependencies += [dependency_xml(*coordinates) for coordinates in RELOAD4J_BACKEND]
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.werkstattnetz</groupId>
+  <artifactId>kafka-runtime</artifactId>
+  <version>{version}</version>
+  <packaging>pom</packaging>
+  <dependencies>
+{"".join(dependencies)}  </dependencies>
+</project>
+"""
+
+
+def dependency_xml(group: str, artifact: str, version: str, exclude: tuple[str, ...] = ()) -> str:
+    """One `<dependency>` element, optionally excluding every artifact of some groups."""
+    exclusions = "".join(
+        f"        <exclusion><groupId>{excluded}</groupId><artifactId>*</artifactId></exclusion>\n"
+        for excluded in exclude
+    )
+    if exclusions:
+        exclusions = f"      <exclusions>\n{exclusions}      </exclusions>\n"
+    return (
+        "    <dependency>\n"
+        f"      <groupId>{group}</groupId>\n"
+        f"      <artifactId>{artifact}</artifactId>\n"
+        f"      <version>{version}</version>\n"
+        f"{exclusions}"
+        "    </dependency>\n"
+    )

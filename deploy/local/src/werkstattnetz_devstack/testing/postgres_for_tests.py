@@ -1,0 +1,117 @@
+"""The PostgreSQL tests talk to: from the environment, a testcontainer, or a local process."""
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from werkstattnetz_devstack.databases import (
+    drop_database_and_role_blocking,
+    ensure_role_and_database_blocking,
+)
+from werkstattnetz_devstack.paths import cache_folder
+from werkstattnetz_devstack.postgres import PostgresServer
+from werkstattnetz_devstack.processes import find_free_port
+from werkstattnetz_devstack.testing.docker_engine import (
+    containers_can_be_used,
+    testcontainers_class,
+)
+from werkstattnetz_devstack.testing.session_slot import claim_session_slot
+
+# PostgreSQL truncates identifiers at 63 bytes; leave room for the unique suffix.
+PREFIX_LIMIT = 40
+
+
+@dataclass
+class PostgresForTests:
+    """A running server plus a way to get a fresh database on it for each test (or suite)."""
+
+    admin_dsn: str
+    mode: str
+    created: list[str] = field(default_factory=list)
+
+    def create_database(self, name: str = "test") -> str:
+        """Create a new database `<name>_<random>` owned by a same-named role; return its DSN.
+
+        Each call gives a fresh, empty database, so tests never see each other's rows.
+        """
+        prefix = re.sub(r"[^a-z0-9_]", "_", name.lower())[:PREFIX_LIMIT] or "test"
+        unique_name = f"{prefix}_{secrets.token_hex(5)}"
+        dsn = ensure_role_and_database_blocking(
+            self.admin_dsn, unique_name, owner=unique_name, password=secrets.token_hex(12)
+        )
+        self.created.append(unique_name)
+        return dsn
+
+    def drop_created_databases(self) -> None:
+        """Remove what `create_database` made (at session end, also on reused servers)."""
+        while self.created:
+            name = self.created.pop()
+            drop_database_and_role_blocking(self.admin_dsn, name, owner=name)
+
+
+@contextmanager
+def provide_postgres(cache: Path | None = None) -> Iterator[PostgresForTests]:
+    """Yield a ready server; databases created on it are dropped afterwards."""
+    configured = os.environ.get("TEST_POSTGRES_ADMIN_URL")
+    if configured:
+        postgres = PostgresForTests(configured, "environment (TEST_POSTGRES_ADMIN_URL)")
+        with dropping_created_databases(postgres):
+            yield postgres
+        return
+    use_containers, reason = containers_can_be_used()
+    if use_containers:
+        with postgres_in_container() as postgres, dropping_created_databases(postgres):
+            yield postgres
+        return
+    local = postgres_as_local_process(cache or cache_folder(), reason)
+    with local as postgres, dropping_created_databases(postgres):
+        yield postgres
+
+
+@contextmanager
+def dropping_created_databases(postgres: PostgresForTests) -> Iterator[None]:
+    """Drop the session's databases when it ends, even after failures."""
+    try:
+        yield
+    finally:
+        postgres.drop_created_databases()
+
+
+@contextmanager
+def postgres_in_container() -> Iterator[PostgresForTests]:
+    """PostgreSQL in a testcontainer; its superuser is the container's POSTGRES_USER."""
+    image = os.environ.get("TEST_POSTGRES_IMAGE", "postgres:15")
+    container: Any = testcontainers_class("postgres", "PostgresContainer")(image, driver=None)
+    with container:
+        admin_dsn: str = container.get_connection_url()
+        yield PostgresForTests(admin_dsn, f"testcontainers ({image})")
+
+
+@contextmanager
+def postgres_as_local_process(cache: Path, reason: str) -> Iterator[PostgresForTests]:
+    """A local cluster on a test port with fsync off; stopped afterwards.
+
+    The default slot's cluster stays on disk (initdb only once); a private one is removed.
+    """
+    with claim_session_slot(cache / "test", "postgres", stop_postgres_left_in) as slot:
+        port = int(os.environ.get("TEST_POSTGRES_PORT", "55432"))
+        if not slot.is_default:  # another session on this machine holds the default port
+            port = find_free_port()
+        server = PostgresServer(slot.folder / "data", port=port, fsync=False)
+        try:
+            server.start()
+            mode = f"local process ({reason}), data {server.data_dir}"
+            yield PostgresForTests(server.admin_dsn, mode)
+        finally:
+            server.stop()
+
+
+def stop_postgres_left_in(folder: Path) -> None:
+    """Stop a cluster that a killed session left running in `folder`."""
+    if (folder / "data" / "postmaster.pid").exists():
+        PostgresServer(folder / "data").stop()
