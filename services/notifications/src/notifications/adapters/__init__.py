@@ -1,0 +1,1 @@
+"""notifications' adapters to PostgreSQL, to SMTP and to the published event contracts."""

@@ -1,0 +1,1 @@
+"""notifications' use cases, each one transaction through the unit of work."""

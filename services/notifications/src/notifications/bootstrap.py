@@ -1,0 +1,72 @@
+"""Composition root: database, migrations, consumer and relay, the mail dispatcher, the app state."""
+
+import asyncio
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from notifications.adapters.smtp_mailer import SmtpMailer
+from notifications.application.unit_of_work import CONSUMER_NAME, NotificationsUnitOfWork
+from notifications.domain.delivery import RetryPolicy
+from notifications.entrypoints.event_handlers import NOTIFIED_EVENT_TYPES, record_mail_for_event
+from notifications.entrypoints.mail_dispatcher import MailDispatcher
+from notifications.settings import NotificationsSettings
+from werkstattnetz_shared.db.checks import database_check
+from werkstattnetz_shared.db.migrations import migrate_to_head
+from werkstattnetz_shared.db.pool import connect_pool
+from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
+from werkstattnetz_shared.messaging.topics import NOTIFICATIONS_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
+from werkstattnetz_shared.runtime import MessagingRuntime
+
+SERVICE_NAME = CONSUMER_NAME
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def retry_policy(settings: NotificationsSettings) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=settings.mail_max_attempts,
+        first_backoff=dt.timedelta(seconds=settings.mail_retry_backoff_s),
+        max_backoff=dt.timedelta(seconds=settings.mail_retry_backoff_max_s),
+    )
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: NotificationsSettings = app.state.settings
+    pool = await connect_pool(settings.database_url)
+    await migrate_to_head(settings.database_url, MIGRATIONS)
+
+    def unit_of_work() -> NotificationsUnitOfWork:
+        return NotificationsUnitOfWork(pool, settings)
+
+    runtime = MessagingRuntime(
+        settings,
+        pool,
+        service_name=SERVICE_NAME,
+        own_topic=NOTIFICATIONS_EVENTS,
+        consumed_topics=[PLACEMENT_EVENTS, OUTCOMES_EVENTS],
+        handler=handle_each_event_once(unit_of_work, record_mail_for_event(settings), NOTIFIED_EVENT_TYPES),
+    )
+    dispatcher = MailDispatcher(
+        pool,
+        unit_of_work,
+        SmtpMailer(settings),
+        retry_policy(settings),
+        poll_interval_s=settings.mail_poll_interval_s,
+    )
+    runtime.start()
+    dispatcher_task = asyncio.create_task(dispatcher.run(), name="mail-dispatcher")
+    app.state.unit_of_work = unit_of_work
+    app.state.readiness_checks.update(database=database_check(pool), kafka=runtime.check_kafka)
+    try:
+        yield
+    finally:
+        dispatcher_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await dispatcher_task
+        await runtime.stop()
+        await pool.close()

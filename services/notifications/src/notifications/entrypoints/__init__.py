@@ -1,0 +1,1 @@
+"""notifications' entry points: HTTP routes, the event handler and the mail dispatcher loop."""

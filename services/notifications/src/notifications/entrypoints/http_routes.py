@@ -1,0 +1,68 @@
+"""notifications' HTTP API: who was mailed about what, and did it go out."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from notifications.application.unit_of_work import NotificationsUnitOfWork
+from notifications.domain.delivery import Delivery, DeliveryStatus
+from notifications.entrypoints.http_schemas import DeliveryPage, DeliveryView
+from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
+from werkstattnetz_shared.web.errors import ApiError
+
+router = APIRouter(prefix="/v1", tags=["notifications"])
+
+DeliveryReaders = Annotated[StaffMember, require_roles(StaffRole.CASEWORKER, StaffRole.MANAGER)]
+
+
+def _unit_of_work(request: Request) -> NotificationsUnitOfWork:
+    factory: Callable[[], NotificationsUnitOfWork] = request.app.state.unit_of_work
+    return factory()
+
+
+UnitOfWork = Annotated[NotificationsUnitOfWork, Depends(_unit_of_work)]
+
+
+@router.get("/deliveries", response_model=DeliveryPage)
+async def list_deliveries(
+    staff: DeliveryReaders,
+    uow: UnitOfWork,
+    participant_id: Annotated[uuid.UUID | None, Query(description="Only this participant's mails")] = None,
+    delivery_status: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
+    after: Annotated[uuid.UUID | None, Query(description="delivery_id of the last item seen")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> DeliveryPage:
+    async with uow:
+        if after is not None and not await uow.deliveries.exists(after):
+            raise ApiError(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                "after_must_name_a_delivery",
+                f"no delivery {after}: pass the delivery_id of the last item of the previous page",
+                "after",
+            )
+        deliveries = await uow.deliveries.list_page(
+            participant_id=participant_id, status=delivery_status, after=after, limit=limit
+        )
+    items = [_view(delivery) for delivery in deliveries]
+    return DeliveryPage(items=items, next_after=items[-1].delivery_id if len(items) == limit else None)
+
+
+def _view(delivery: Delivery) -> DeliveryView:
+    return DeliveryView(
+        delivery_id=delivery.delivery_id,
+        participant_id=delivery.participant_id,
+        notification_kind=delivery.kind.value,
+        trigger_event_type=delivery.trigger.event_type,
+        trigger_event_id=delivery.trigger.event_id,
+        recipient=delivery.recipient,
+        subject=delivery.subject,
+        status=delivery.status.value,
+        attempts=delivery.attempts,
+        created_at=delivery.created_at,
+        sent_at=delivery.sent_at,
+        last_error=delivery.last_error,
+    )

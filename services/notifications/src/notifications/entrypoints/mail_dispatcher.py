@@ -1,0 +1,91 @@
+"""The mail dispatcher: a background loop that sends recorded deliveries when they are due.
+
+It is woken by LISTEN/NOTIFY when a delivery is recorded and also wakes by itself (every poll
+interval, or when a retry falls due), so a missed notification only delays a mail. Several
+replicas may run it at once: each delivery is locked by the one sending it and skipped by the
+others. Database outages only pause it, like the outbox relay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+
+from notifications.adapters.delivery_repository import DELIVERIES_CHANNEL
+from notifications.application.handlers import send_next_due_delivery
+from notifications.application.mailer import Mailer
+from notifications.application.unit_of_work import NotificationsUnitOfWork
+from notifications.domain.delivery import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+
+class MailDispatcher:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        unit_of_work: Callable[[], NotificationsUnitOfWork],
+        mailer: Mailer,
+        policy: RetryPolicy,
+        *,
+        poll_interval_s: float = 1.0,
+        max_outage_backoff_s: float = 15.0,
+    ) -> None:
+        self._pool = pool
+        self._unit_of_work = unit_of_work
+        self._mailer = mailer
+        self._policy = policy
+        self._poll_interval_s = poll_interval_s
+        self._max_outage_backoff_s = max_outage_backoff_s
+        self._wakeup = asyncio.Event()
+
+    async def run(self) -> None:
+        """Run until cancelled; infrastructure failures only pause it."""
+        backoff = 0.5
+        while True:
+            try:
+                await self._listen_and_send()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - the dispatcher must outlive any outage
+                log.warning("mail dispatcher paused: %r", error, extra={"retry_in_s": backoff})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_outage_backoff_s)
+
+    async def _listen_and_send(self) -> None:
+        async with self._pool.acquire() as listener:
+            await listener.add_listener(DELIVERIES_CHANNEL, self._on_notify)
+            try:
+                while True:
+                    await self.send_due()
+                    await self._wait_for_work()
+            finally:
+                with contextlib.suppress(Exception):
+                    await listener.remove_listener(DELIVERIES_CHANNEL, self._on_notify)
+
+    async def send_due(self) -> int:
+        """Send every delivery that is due now; returns how many were attempted."""
+        attempted = 0
+        while await send_next_due_delivery(self._unit_of_work(), self._mailer, self._policy):
+            attempted += 1
+        return attempted
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wakeup.set()
+
+    async def _wait_for_work(self) -> None:
+        timeout = self._poll_interval_s
+        now = dt.datetime.now(dt.UTC)
+        async with self._unit_of_work() as uow:
+            next_retry_at = await uow.deliveries.next_retry_at(now)
+        if next_retry_at is not None:
+            timeout = min(timeout, (next_retry_at - now).total_seconds())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=timeout)
+        self._wakeup.clear()
