@@ -4,6 +4,7 @@ Kafka's own release archives live on project mirrors we cannot reach; the `kafka
 POM, however, names every jar the broker needs, so Maven can assemble the same `libs/` folder.
 """
 
+import fcntl
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,17 @@ def ensure_kafka_runtime(cache: Path, version: str = DEFAULT_KAFKA_VERSION) -> P
     libs = libs_folder(cache, version)
     if runtime_is_complete(libs, version):
         return libs
+    cache.mkdir(parents=True, exist_ok=True)
+    # Two test sessions may start at once on a fresh machine: one downloads, the other waits.
+    with (cache / f"kafka-{version}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not runtime_is_complete(libs, version):
+            download_kafka_runtime(libs, version)
+    return libs
+
+
+def download_kafka_runtime(libs: Path, version: str) -> None:
+    """Let Maven resolve the broker's runtime classpath and copy it into `libs`."""
     if shutil.which("mvn") is None:
         raise RuntimeError("Maven (`mvn`) is needed once to download Kafka; install it first")
     print(f"[devstack] downloading Kafka {version} from Maven Central into {libs} ...", flush=True)
@@ -60,7 +72,6 @@ def ensure_kafka_runtime(cache: Path, version: str = DEFAULT_KAFKA_VERSION) -> P
     jar_count = len(list(libs.glob("*.jar")))
     took = time.monotonic() - started
     print(f"[devstack] Kafka {version}: {jar_count} jars in {took:.0f}s", flush=True)
-    return libs
 
 
 def run_maven(pom: Path, libs: Path) -> None:

@@ -185,10 +185,7 @@ def signal_process_group(pid: int, which: signal.Signals) -> None:
     """Signal the whole group (children included), or just the process when it leads none."""
     try:
         os.killpg(pid, which)
-    except ProcessLookupError:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, which)
-    except PermissionError:
+    except (ProcessLookupError, PermissionError):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, which)
 

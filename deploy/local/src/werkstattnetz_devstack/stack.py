@@ -12,6 +12,7 @@ from werkstattnetz_devstack.kafka import KafkaBroker
 from werkstattnetz_devstack.paths import find_repository_root
 from werkstattnetz_devstack.postgres import PostgresServer
 from werkstattnetz_devstack.processes import (
+    PortTakenError,
     ensure_port_is_free,
     start_logged_process,
     stop_process,
@@ -101,7 +102,13 @@ class LocalStack:
         for component, port, variable in wanted:
             if component == "PostgreSQL" and self._own_postgres_is_running():
                 continue  # a server left on our own data folder is reused, not a foreign process
-            ensure_port_is_free(settings.host, port, component, variable)
+            try:
+                ensure_port_is_free(settings.host, port, component, variable)
+            except PortTakenError as taken:
+                leftover_hint = (
+                    "A stack left by `up` stops with `python -m werkstattnetz_devstack down`."
+                )
+                raise PortTakenError(f"{taken} {leftover_hint}") from None
 
     def _own_postgres_is_running(self) -> bool:
         settings = self.settings
