@@ -9,7 +9,9 @@ per notified event.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -73,11 +75,11 @@ async def test_one_care_seat_two_young_people(system: RunningSystem) -> None:
 
         outcomes = system.urls["outcomes"]
         await eventually(
-            lambda: _known_to_outcomes(client, system, first), what="outcomes knows the first person"
+            lambda: _outcome_status_is(client, system, first, "placed"), what="outcomes knows the placement"
         )
         exit_response = await client.post(
             f"{outcomes}/v1/participants/{first}/exit",
-            json={"destination": "apprenticeship", "exit_date": "2026-11-20"},
+            json={"destination": "apprenticeship", "exit_date": _berlin_today()},
             headers=CASEWORKER,
         )
         assert exit_response.status_code == 201, exit_response.text
@@ -149,11 +151,13 @@ async def _status_is(
     return (await placement_of(client, system, participant_id)).get("status") == status
 
 
-async def _known_to_outcomes(client: httpx.AsyncClient, system: RunningSystem, participant_id: str) -> bool:
+async def _outcome_status_is(
+    client: httpx.AsyncClient, system: RunningSystem, participant_id: str, status: str
+) -> bool:
     response = await client.get(
         f"{system.urls['outcomes']}/v1/participants/{participant_id}/outcome", headers=CASEWORKER
     )
-    return response.status_code == 200
+    return response.status_code == 200 and response.json().get("status") == status
 
 
 async def _care_workshop(client: httpx.AsyncClient, system: RunningSystem) -> dict[str, Any]:
@@ -162,3 +166,8 @@ async def _care_workshop(client: httpx.AsyncClient, system: RunningSystem) -> di
     workshops = response.json()
     items = workshops["items"] if isinstance(workshops, dict) else workshops
     return next(w for w in items if w["work_area"] == "care")
+
+
+def _berlin_today() -> str:
+    """The services' idea of today (their default timezone), so the exit is never before enrolment."""
+    return dt.datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
