@@ -57,8 +57,7 @@ class LocalStack:
             self._start_postgres()
             self._start_kafka()
             self._start_smtp_sink()
-            for service in SERVICES:
-                self._start_service(service.name)
+            self._start_services()
         except BaseException:
             self.stop()
             raise
@@ -167,21 +166,27 @@ class LocalStack:
             f"mail folder {sink.folder}",
         )
 
-    def _start_service(self, name: str) -> None:
-        service = next(service for service in SERVICES if service.name == name)
-        log_file = self.settings.logs_folder / f"{service.name}.log"
-        self._announce(f"starting {service.name} (python -m {service.module})")
-        process = start_logged_process(
-            [sys.executable, "-m", service.module],
-            log_file,
-            self.settings.service_environment(service),
-            find_repository_root(),
-        )
-        self._undo.callback(stop_process, process, 20.0)
-        self.service_processes[service.name] = process
-        url = self.settings.service_url(service)
-        wait_for_http_ok(f"{url}/health/ready", SERVICE_READY_TIMEOUT, process, log_file)
-        self._record(service.name, url, process.pid, log_file, "ready: /health/ready")
+    def _start_services(self) -> None:
+        # All at once, then wait for each: they do not depend on one another to become ready.
+        for service in SERVICES:
+            self._announce(f"starting {service.name} (python -m {service.module})")
+            process = start_logged_process(
+                [sys.executable, "-m", service.module],
+                self._service_log(service.name),
+                self.settings.service_environment(service),
+                find_repository_root(),
+            )
+            self._undo.callback(stop_process, process, 20.0)
+            self.service_processes[service.name] = process
+        for service in SERVICES:
+            process = self.service_processes[service.name]
+            url = self.settings.service_url(service)
+            log_file = self._service_log(service.name)
+            wait_for_http_ok(f"{url}/health/ready", SERVICE_READY_TIMEOUT, process, log_file)
+            self._record(service.name, url, process.pid, log_file, "ready: /health/ready")
+
+    def _service_log(self, name: str) -> Path:
+        return self.settings.logs_folder / f"{name}.log"
 
     def _record(self, name: str, address: str, pid: int | None, log: Path, details: str) -> None:
         self.components.append(RunningComponent(name, address, pid, str(log), details))
