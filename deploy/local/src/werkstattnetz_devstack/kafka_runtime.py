@@ -14,9 +14,12 @@ from pathlib import Path
 
 DEFAULT_KAFKA_VERSION = "4.1.1"
 
-# Kafka 4.x ships Log4j 2 but no SLF4J binding in its POM; without one the broker logs nothing.
-# The binding's own Log4j dependencies are excluded so Kafka's versions win.
-LOG4J2_BINDING = ("org.apache.logging.log4j", "log4j-slf4j-impl", "2.24.3")
+# Kafka 4.x logs through SLF4J 1.x to Log4j 2, but its POM names no SLF4J binding (and 4.0 not
+# even Log4j's core); without them the broker logs nothing. Declared directly, these versions win.
+LOG4J2_BACKEND = (
+    ("org.apache.logging.log4j", "log4j-slf4j-impl", "2.24.3"),
+    ("org.apache.logging.log4j", "log4j-core", "2.24.3"),
+)
 # Kafka 3.9 brings no logging backend at all; these are the ones its distribution uses.
 RELOAD4J_BACKEND = (
     ("org.slf4j", "slf4j-reload4j", "1.7.36"),
@@ -86,22 +89,28 @@ def run_maven(pom: Path, libs: Path) -> None:
         "-DincludeScope=runtime",
         f"-DoutputDirectory={libs}",
     ]
-    finished = subprocess.run(command, capture_output=True, text=True, check=False)
-    if finished.returncode != 0:
-        sys.stderr.write(finished.stdout + finished.stderr)
-        raise RuntimeError(f"Maven could not fetch Kafka (exit {finished.returncode}): {command}")
+    output = pom.with_name("maven-output.log")
+    started = time.monotonic()
+    with output.open("wb") as log:
+        maven = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        # Maven stays silent with -q; a line now and then shows the download is not stuck.
+        while True:
+            try:
+                maven.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                waited = time.monotonic() - started
+                print(f"[devstack] ... still downloading Kafka ({waited:.0f}s)", flush=True)
+    if maven.returncode != 0:
+        sys.stderr.write(output.read_text(encoding="utf-8", errors="replace"))
+        raise RuntimeError(f"Maven could not fetch Kafka (exit {maven.returncode}): {command}")
 
 
 def runtime_pom(version: str) -> str:
     """A `pom`-packaging POM whose only purpose is to declare the broker and its log backend."""
     dependencies = [dependency_xml("org.apache.kafka", "kafka_2.13", version)]
-    if kafka_major_version(version) >= 4:
-        group, artifact, binding_version = LOG4J2_BINDING
-        dependencies.append(
-            dependency_xml(group, artifact, binding_version, exclude=("org.apache.logging.log4j",))
-        )
-    else:
-        dependencies += [dependency_xml(*coordinates) for coordinates in RELOAD4J_BACKEND]
+    backend = LOG4J2_BACKEND if kafka_major_version(version) >= 4 else RELOAD4J_BACKEND
+    dependencies += [dependency_xml(*coordinates) for coordinates in backend]
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -115,19 +124,12 @@ def runtime_pom(version: str) -> str:
 """
 
 
-def dependency_xml(group: str, artifact: str, version: str, exclude: tuple[str, ...] = ()) -> str:
-    """One `<dependency>` element, optionally excluding every artifact of some groups."""
-    exclusions = "".join(
-        f"        <exclusion><groupId>{excluded}</groupId><artifactId>*</artifactId></exclusion>\n"
-        for excluded in exclude
-    )
-    if exclusions:
-        exclusions = f"      <exclusions>\n{exclusions}      </exclusions>\n"
+def dependency_xml(group: str, artifact: str, version: str) -> str:
+    """One `<dependency>` element."""
     return (
         "    <dependency>\n"
         f"      <groupId>{group}</groupId>\n"
         f"      <artifactId>{artifact}</artifactId>\n"
         f"      <version>{version}</version>\n"
-        f"{exclusions}"
         "    </dependency>\n"
     )
