@@ -16,17 +16,9 @@ from werkstattnetz_devstack.databases import ensure_role_and_database_blocking
 from werkstattnetz_devstack.kafka import admin_can_list_topics
 from werkstattnetz_devstack.kafka_config import server_properties
 from werkstattnetz_devstack.kafka_runtime import runtime_pom
-from werkstattnetz_devstack.processes import PortTakenError, ensure_port_is_free
+from werkstattnetz_devstack.ports import PortTakenError, ensure_port_is_free, find_free_ports
 from werkstattnetz_devstack.smtp_sink import SmtpSink
 from werkstattnetz_devstack.testing import KafkaForTests, OutageNotPossibleError, PostgresForTests
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def produce_idempotently(bootstrap_servers: str, topic: str, values: list[bytes]) -> None:
@@ -152,7 +144,7 @@ def send_mail(port: int, subject: str) -> None:
 
 @pytest.mark.parametrize("how", ["in process", "subprocess"])
 def test_smtp_sink_stores_each_mail_as_an_eml_file(tmp_path: Path, how: str) -> None:
-    sink = SmtpSink(tmp_path / "mail", port=free_port())
+    sink = SmtpSink(tmp_path / "mail", port=find_free_ports(1)[0])
     if how == "in process":
         sink.start()
     else:

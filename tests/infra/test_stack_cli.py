@@ -14,7 +14,7 @@ import pytest
 
 from werkstattnetz_devstack.kafka_runtime import DEFAULT_KAFKA_VERSION, ensure_kafka_runtime
 from werkstattnetz_devstack.paths import cache_folder
-from werkstattnetz_devstack.processes import find_free_port, port_accepts_connections
+from werkstattnetz_devstack.ports import find_free_ports, port_accepts_connections
 from werkstattnetz_devstack.stack_settings import SERVICES
 
 # A service that proves its DATABASE_URL works, records its environment, then answers readiness.
@@ -66,10 +66,10 @@ def stack_environment(tmp_path: Path) -> Iterator[dict[str, str]]:
         "STAND_IN_RECORDS": str(tmp_path),
         "KAFKA_VERSION": DEFAULT_KAFKA_VERSION,
     }
-    for variable in ("POSTGRES_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "SMTP_PORT"):
-        environment[variable] = str(find_free_port())
-    for service in SERVICES:
-        environment[service.port_variable] = str(find_free_port())
+    variables = ["POSTGRES_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "SMTP_PORT"]
+    variables += [service.port_variable for service in SERVICES]
+    for variable, port in zip(variables, find_free_ports(len(variables)), strict=True):
+        environment[variable] = str(port)
     try:
         yield environment
     finally:

@@ -5,7 +5,8 @@ import sys
 import time
 from types import FrameType
 
-from werkstattnetz_devstack.processes import PortTakenError, StartupFailedError
+from werkstattnetz_devstack.ports import PortTakenError
+from werkstattnetz_devstack.processes import StartupFailedError
 from werkstattnetz_devstack.stack import LocalStack
 from werkstattnetz_devstack.stack_settings import StackSettings
 

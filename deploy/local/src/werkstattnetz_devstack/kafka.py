@@ -17,9 +17,9 @@ from werkstattnetz_devstack.kafka_config import (
 )
 from werkstattnetz_devstack.kafka_runtime import DEFAULT_KAFKA_VERSION, ensure_kafka_runtime
 from werkstattnetz_devstack.paths import cache_folder
+from werkstattnetz_devstack.ports import ensure_port_is_free
 from werkstattnetz_devstack.processes import (
     StartupFailedError,
-    ensure_port_is_free,
     process_is_alive,
     raise_if_process_died,
     start_logged_process,

@@ -11,11 +11,8 @@ import tempfile
 from pathlib import Path
 
 from werkstattnetz_devstack.databases import ensure_role_and_database_blocking
-from werkstattnetz_devstack.processes import (
-    StartupFailedError,
-    ensure_port_is_free,
-    tail_of_file,
-)
+from werkstattnetz_devstack.ports import ensure_port_is_free
+from werkstattnetz_devstack.processes import StartupFailedError, tail_of_file
 
 SERVER_USER = "postgres"
 # Unix socket paths are limited to 107 bytes by the kernel.

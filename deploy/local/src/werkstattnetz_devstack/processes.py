@@ -3,7 +3,6 @@
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -11,37 +10,11 @@ from pathlib import Path
 
 import httpx
 
-
-class PortTakenError(RuntimeError):
-    """A port we want to listen on already belongs to some other process."""
+from werkstattnetz_devstack.ports import port_accepts_connections
 
 
 class StartupFailedError(RuntimeError):
     """A component did not become ready; the message carries the tail of its log."""
-
-
-def port_accepts_connections(host: str, port: int, timeout: float = 0.5) -> bool:
-    """Whether something listens on host:port right now."""
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def ensure_port_is_free(host: str, port: int, component: str, variable: str | None = None) -> None:
-    """Fail with a message a person can act on when `port` is already in use."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        # Without SO_REUSEADDR a port in TIME_WAIT from our own last run would count as taken.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            hint = f" or choose another port with {variable}=<port>" if variable else ""
-            raise PortTakenError(
-                f"{component} wants {host}:{port}, but another process already listens there. "
-                f"Find it with `ss -ltnp 'sport = :{port}'` and stop it{hint}."
-            ) from None
 
 
 def tail_of_file(path: Path, lines: int = 40, start: int = 0) -> str:
@@ -188,11 +161,3 @@ def signal_process_group(pid: int, which: signal.Signals) -> None:
     except (ProcessLookupError, PermissionError):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, which)
-
-
-def find_free_port(host: str = "127.0.0.1") -> int:
-    """A port nobody listens on right now (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port

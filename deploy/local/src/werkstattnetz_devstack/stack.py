@@ -10,14 +10,9 @@ from pathlib import Path
 
 from werkstattnetz_devstack.kafka import KafkaBroker
 from werkstattnetz_devstack.paths import find_repository_root
+from werkstattnetz_devstack.ports import PortTakenError, ensure_port_is_free
 from werkstattnetz_devstack.postgres import PostgresServer
-from werkstattnetz_devstack.processes import (
-    PortTakenError,
-    ensure_port_is_free,
-    start_logged_process,
-    stop_process,
-    wait_for_http_ok,
-)
+from werkstattnetz_devstack.processes import start_logged_process, stop_process, wait_for_http_ok
 from werkstattnetz_devstack.smtp_sink import SmtpSink
 from werkstattnetz_devstack.stack_settings import SERVICES, StackSettings
 

@@ -17,7 +17,7 @@ from werkstattnetz_devstack.kafka import (
     wait_until_kafka_answers,
 )
 from werkstattnetz_devstack.paths import cache_folder
-from werkstattnetz_devstack.processes import find_free_port
+from werkstattnetz_devstack.ports import find_free_ports
 from werkstattnetz_devstack.testing.docker_engine import (
     containers_can_be_used,
     testcontainers_class,
@@ -117,7 +117,7 @@ def kafka_as_local_process(cache: Path, reason: str) -> Iterator[KafkaForTests]:
             port = int(os.environ.get("TEST_KAFKA_PORT", "19092"))
             controller_port = int(os.environ.get("TEST_KAFKA_CONTROLLER_PORT", "19093"))
         else:  # another session on this machine holds the default ports
-            port, controller_port = find_free_port(), find_free_port()
+            port, controller_port = find_free_ports(2)
         broker = KafkaBroker(slot.folder, port, controller_port, version=version, cache=cache)
         # Each test session starts from empty topics and offsets, like a fresh container would.
         shutil.rmtree(broker.data_dir, ignore_errors=True)
