@@ -58,3 +58,16 @@ def test_an_integration_without_placement_says_so() -> None:
     )
     assert "Last work area: never placed" in notification.body
     assert "Destination: Arbeit (employment)" in notification.body
+
+
+@pytest.mark.parametrize("area", list(WorkArea))
+def test_body_lines_stay_short_enough_to_be_shown_as_written(area: WorkArea) -> None:
+    # Longer body lines would go out quoted-printable with soft breaks; a long subject is simply
+    # folded as a header and unfolded by every client.
+    for trigger in (
+        ParticipantWasPlaced(PARTICIPANT, area, DAY),
+        ParticipantWasWaitlisted(PARTICIPANT, area, DAY),
+        ParticipantWasIntegrated(PARTICIPANT, Destination.OTHER_MEASURE, DAY, area),
+    ):
+        notification = notification_for(trigger, STAFF)
+        assert max(len(line) for line in notification.body.splitlines()) <= 78

@@ -36,9 +36,11 @@ DESTINATION_NAMES: dict[Destination, str] = {
     Destination.UNKNOWN: "unbekannt",
 }
 
+# Lines stay under 78 characters so mail clients show the text as written (RFC 5322).
 LOOK_UP_HINT = (
-    "This mail deliberately carries no personal data. To see who this is, look the participant id\n"
-    "up in intake (GET /v1/participants/<participant id>); that access is audited."
+    "This mail deliberately carries no personal data. To see who this is,\n"
+    "look the participant id up in intake (GET /v1/participants/<id>);\n"
+    "that access is audited."
 )
 
 
