@@ -19,6 +19,7 @@ import pytest
 from tests.support.kafka_tools import unique_prefix
 from werkstattnetz_devstack.processes import start_logged_process, stop_process, wait_for_http_ok
 from werkstattnetz_devstack.smtp_sink import SmtpSink
+from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 
 SERVICES = ("intake", "placement", "outcomes", "notifications")
 STAFF_EMAIL = "team@werkstattnetz.test"
@@ -46,7 +47,9 @@ class RunningSystem:
 
 
 @pytest.fixture(scope="module")
-def system(kafka_broker, postgres_server, tmp_path_factory) -> Iterator[RunningSystem]:  # type: ignore[no-untyped-def]
+def system(
+    kafka_broker: KafkaForTests, postgres_server: PostgresForTests, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningSystem]:
     folder: Path = tmp_path_factory.mktemp("e2e")
     mail = SmtpSink(folder / "mail", port=free_port())
     mail.start_subprocess(folder / "smtp.log")

@@ -13,6 +13,7 @@ from intake.app import create_app
 from intake.settings import IntakeSettings
 from tests.support.kafka_tools import unique_prefix
 from tests.support.service_app import running_app
+from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 
 
 @dataclass
@@ -26,7 +27,9 @@ class IntakeUnderTest:
 
 
 @pytest.fixture
-async def intake(kafka_broker, postgres_server) -> AsyncIterator[IntakeUnderTest]:  # type: ignore[no-untyped-def]
+async def intake(
+    kafka_broker: KafkaForTests, postgres_server: PostgresForTests
+) -> AsyncIterator[IntakeUnderTest]:
     settings = IntakeSettings(
         database_url=postgres_server.create_database(f"intake_{uuid.uuid4().hex[:8]}"),
         kafka_bootstrap_servers=kafka_broker.bootstrap_servers,

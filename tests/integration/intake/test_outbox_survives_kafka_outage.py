@@ -8,6 +8,7 @@ import pytest
 from tests.integration.intake.conftest import IntakeUnderTest
 from tests.support.kafka_tools import collect_events
 from tests.support.tokens import auth_header
+from werkstattnetz_devstack.testing import KafkaForTests
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +44,7 @@ async def unpublished(intake: IntakeUnderTest) -> int:
 
 async def test_enrolments_during_an_outage_are_published_once_kafka_is_back(
     intake: IntakeUnderTest,
-    kafka_broker,  # type: ignore[no-untyped-def]
+    kafka_broker: KafkaForTests,
 ) -> None:
     bootstrap = intake.settings.kafka_bootstrap_servers
     before = await enrol(intake)

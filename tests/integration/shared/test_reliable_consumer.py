@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.support.kafka_tools import collect_records, create_topics, publish, publish_raw, unique_prefix
+from werkstattnetz_devstack.testing import KafkaForTests
 from werkstattnetz_shared.events import EventEnvelope, ParticipantPlaced
 from werkstattnetz_shared.events.vocabulary import WorkArea
 from werkstattnetz_shared.messaging.consumer import ConsumerSettings, EnvelopeHandler, ReliableConsumer
@@ -61,7 +62,7 @@ async def wait_until(condition: object, timeout_s: float = 30.0) -> None:
             await asyncio.sleep(0.05)
 
 
-async def test_poison_message_is_parked_and_the_next_one_is_handled(kafka_broker) -> None:  # type: ignore[no-untyped-def]
+async def test_poison_message_is_parked_and_the_next_one_is_handled(kafka_broker: KafkaForTests) -> None:
     bootstrap = kafka_broker.bootstrap_servers
     prefix = unique_prefix()
     topic = f"{prefix}placement.events"
@@ -89,7 +90,7 @@ async def test_poison_message_is_parked_and_the_next_one_is_handled(kafka_broker
     assert headers["dlq_attempts"] == "0"
 
 
-async def test_a_failing_handler_is_retried_a_bounded_number_of_times(kafka_broker) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_handler_is_retried_a_bounded_number_of_times(kafka_broker: KafkaForTests) -> None:
     bootstrap = kafka_broker.bootstrap_servers
     prefix = unique_prefix()
     topic = f"{prefix}placement.events"
@@ -116,7 +117,7 @@ async def test_a_failing_handler_is_retried_a_bounded_number_of_times(kafka_brok
     assert headers["ce_id"] == str(doomed.event_id)
 
 
-async def test_infrastructure_failures_pause_without_parking(kafka_broker) -> None:  # type: ignore[no-untyped-def]
+async def test_infrastructure_failures_pause_without_parking(kafka_broker: KafkaForTests) -> None:
     bootstrap = kafka_broker.bootstrap_servers
     prefix = unique_prefix()
     topic = f"{prefix}placement.events"
@@ -137,7 +138,9 @@ async def test_infrastructure_failures_pause_without_parking(kafka_broker) -> No
     assert calls == 6
 
 
-async def test_committed_offsets_survive_a_restart_and_nothing_is_handled_twice(kafka_broker) -> None:  # type: ignore[no-untyped-def]
+async def test_committed_offsets_survive_a_restart_and_nothing_is_handled_twice(
+    kafka_broker: KafkaForTests,
+) -> None:
     bootstrap = kafka_broker.bootstrap_servers
     prefix = unique_prefix()
     topic = f"{prefix}placement.events"

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from werkstattnetz_shared.events import (
     EVENT_CONTRACTS,
+    EventData,
     EventEnvelope,
     IntegrationAchieved,
     ParticipantEnrolled,
@@ -110,7 +111,7 @@ def test_enrolment_needs_at_least_one_work_area() -> None:
 
 
 @pytest.mark.parametrize("contract", list(EVENT_CONTRACTS.values()), ids=lambda c: c.event_type)
-def test_no_contract_carries_personal_data(contract: type) -> None:
+def test_no_contract_carries_personal_data(contract: type[EventData]) -> None:
     assert PERSONAL_FIELDS.isdisjoint(contract.model_fields), contract.model_fields.keys()
 
 
