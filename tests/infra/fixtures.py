@@ -9,8 +9,11 @@ real infrastructure must fail, not pass quietly. The classes live in
 `werkstattnetz_devstack.testing` so tests can import them for type hints.
 """
 
+import signal
+import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from types import FrameType
 
 import pytest
 
@@ -20,6 +23,34 @@ from werkstattnetz_devstack.testing import (
     provide_kafka,
     provide_postgres,
 )
+
+
+def interrupt_on_sigterm(signal_number: int, frame: FrameType | None) -> None:
+    """Treat SIGTERM (e.g. from `timeout`) like Ctrl-C, so pytest still tears fixtures down."""
+    raise KeyboardInterrupt(f"signal {signal_number}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without this, a killed test run would leave its Kafka and PostgreSQL running."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, interrupt_on_sigterm)
+
+
+@contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Stopping a server must finish, even when Ctrl-C or SIGTERM arrives meanwhile."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {which: signal.getsignal(which) for which in (signal.SIGINT, signal.SIGTERM)}
+    for which in previous:
+        signal.signal(which, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        for which, handler in previous.items():
+            signal.signal(which, handler)
 
 
 def output_shown(request: pytest.FixtureRequest) -> AbstractContextManager[object]:
@@ -38,7 +69,11 @@ def kafka_broker(request: pytest.FixtureRequest) -> Iterator[KafkaForTests]:
         with output_shown(request):
             kafka = cleanup.enter_context(provide_kafka())
             print(f"\n[infra] Kafka: {kafka.mode} at {kafka.bootstrap_servers}", flush=True)
-        yield kafka
+        try:
+            yield kafka
+        finally:
+            with interrupts_ignored():
+                cleanup.close()
 
 
 @pytest.fixture(scope="session")
@@ -48,4 +83,8 @@ def postgres_server(request: pytest.FixtureRequest) -> Iterator[PostgresForTests
         with output_shown(request):
             postgres = cleanup.enter_context(provide_postgres())
             print(f"\n[infra] PostgreSQL: {postgres.mode}", flush=True)
-        yield postgres
+        try:
+            yield postgres
+        finally:
+            with interrupts_ignored():
+                cleanup.close()
