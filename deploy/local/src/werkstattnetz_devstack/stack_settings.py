@@ -5,11 +5,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from werkstattnetz_shared.settings import DEVELOPMENT_JWT_SECRET
+
 from werkstattnetz_devstack.kafka_runtime import DEFAULT_KAFKA_VERSION
 from werkstattnetz_devstack.paths import cache_folder
-
-# Services accept this only with ENVIRONMENT=development, which is all the devstack runs.
-DEVELOPMENT_JWT_SECRET = "werkstattnetz-development-only-secret-change-me"  # noqa: S105
 
 
 @dataclass(frozen=True)
