@@ -6,6 +6,7 @@ handle in `<topic>.dlq`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
@@ -53,6 +54,17 @@ async def ensure_topics(bootstrap_servers: str, names: list[str], settings: Topi
         # Another service may create one between our listing and our request: that is fine.
         with contextlib.suppress(TopicAlreadyExistsError):
             await admin.create_topics(new_topics)
+        await _wait_until_listed(admin, missing)
         log.info("created topics", extra={"topics": missing})
     finally:
         await admin.close()
+
+
+async def _wait_until_listed(admin: AIOKafkaAdminClient, names: list[str], timeout_s: float = 10.0) -> None:
+    """Creation returns before the metadata has spread; a consumer started too early only logs
+    "topic not found" until it has, so wait a moment for it instead."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not set(names) <= set(await admin.list_topics()):
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.1)
