@@ -4,7 +4,9 @@ PostgreSQL refuses to run as root, so when we are root every server command runs
 `postgres` OS user through `runuser`, and the folders it writes are handed to that user.
 """
 
+import hashlib
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
@@ -37,6 +39,40 @@ def find_server_binaries() -> Path:
     return versions[-1].parent
 
 
+def reachable_data_dir(data_dir: Path) -> Path:
+    """`data_dir`, or a stand-in under /var/tmp when the server user cannot reach it.
+
+    As root, the checkout may sit below a folder only root can enter (a CI clone in `mktemp -d`
+    is mode 700); the `postgres` user then cannot open its own data. The stand-in's name is
+    derived from the wanted path, so every start for the same checkout finds the same cluster.
+    """
+    if os.geteuid() != 0 or server_user_can_reach(data_dir.parent):
+        return data_dir
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
+    # /var/tmp survives reboots like the checkout does; refuse a folder someone else made there.
+    stand_in = Path("/var/tmp") / f"werkstattnetz-postgres-{digest}"  # noqa: S108
+    if stand_in.exists() and stand_in.stat().st_uid not in (0, _server_user_id()):
+        raise RuntimeError(f"{stand_in} belongs to another user; remove it or move the checkout")
+    stand_in.mkdir(mode=0o755, exist_ok=True)
+    return stand_in / data_dir.name
+
+
+def server_user_can_reach(folder: Path) -> bool:
+    """Whether each existing folder on the way is enterable by others or by the server user."""
+    server_uid = _server_user_id()
+    for step in (folder, *folder.parents):
+        if not step.exists():
+            continue  # created later by root with the usual umask, so others may enter it
+        status = step.stat()
+        if not (status.st_mode & 0o001 or status.st_uid == server_uid):
+            return False
+    return True
+
+
+def _server_user_id() -> int:
+    return pwd.getpwnam(SERVER_USER).pw_uid
+
+
 class PostgresServer:
     """One cluster in `data_dir`, listening on 127.0.0.1:`port` only, with password logins."""
 
@@ -50,7 +86,7 @@ class PostgresServer:
         superuser_password: str = "postgres",  # noqa: S107
         host: str = "127.0.0.1",
     ) -> None:
-        self.data_dir = data_dir.resolve()
+        self.data_dir = reachable_data_dir(data_dir.resolve())
         self.port = port
         self.fsync = fsync
         self.superuser_password = superuser_password
@@ -106,6 +142,11 @@ class PostgresServer:
         stopped = self._run_as_server_user([*command, "-t", str(int(timeout))])
         if stopped.returncode != 0 and self.is_running:
             raise RuntimeError(f"PostgreSQL did not stop:\n{stopped.stdout}{stopped.stderr}")
+
+    def remove_data(self) -> None:
+        """Delete the cluster's folders (the server must be stopped)."""
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def ensure_database(self, name: str, owner: str, password: str) -> str:
         """Create role `owner` and database `name` if missing; return the owner's DSN."""

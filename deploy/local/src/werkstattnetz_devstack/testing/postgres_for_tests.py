@@ -109,9 +109,10 @@ def postgres_as_local_process(cache: Path, reason: str) -> Iterator[PostgresForT
             yield PostgresForTests(server.admin_dsn, mode)
         finally:
             server.stop()
+            if not slot.is_default:
+                server.remove_data()  # it may live outside the slot folder (see reachable_data_dir)
 
 
 def stop_postgres_left_in(folder: Path) -> None:
-    """Stop a cluster that a killed session left running in `folder`."""
-    if (folder / "data" / "postmaster.pid").exists():
-        PostgresServer(folder / "data").stop()
+    """Stop a cluster that a killed session left running in `folder` (or its stand-in)."""
+    PostgresServer(folder / "data").stop()
