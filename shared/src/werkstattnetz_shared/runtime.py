@@ -69,12 +69,14 @@ class MessagingRuntime:
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         self._tasks.append(asyncio.create_task(self._set_up_topics_then_consume(), name="consumer"))
 
-    async def stop(self) -> None:
+    async def stop(self, timeout_s: float = 15.0) -> None:
+        """Cancel relay and consumer; a task that does not finish in time is left to the exit."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            _, unfinished = await asyncio.wait(self._tasks, timeout=timeout_s)
+            for task in unfinished:
+                log.warning("%s did not stop within %.0fs", task.get_name(), timeout_s)
         self._tasks.clear()
 
     async def _set_up_topics_then_consume(self) -> None:

@@ -22,6 +22,7 @@ from aiokafka.errors import KafkaError
 from werkstattnetz_shared.events.envelope import EventEnvelope
 from werkstattnetz_shared.logging import bind_event_context
 from werkstattnetz_shared.messaging.dead_letters import dead_letter_record
+from werkstattnetz_shared.messaging.shutdown import stop_within
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,4 @@ class ReliableConsumer:
 
 async def _stop_quietly(consumer: AIOKafkaConsumer, producer: AIOKafkaProducer) -> None:
     for client in (consumer, producer):
-        try:
-            await client.stop()
-        except Exception:  # stopping after a failure may fail again; nothing more to do
-            log.debug("client stop failed", exc_info=True)
+        await stop_within(client)

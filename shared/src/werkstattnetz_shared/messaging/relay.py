@@ -19,6 +19,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from werkstattnetz_shared.messaging.outbox import OUTBOX_CHANNEL
+from werkstattnetz_shared.messaging.shutdown import stop_within
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class OutboxRelay:
             try:
                 await producer.start()
             except Exception:
-                await producer.stop()
+                await stop_within(producer)
                 raise
             self._producer = producer
         return self._producer
@@ -152,8 +153,7 @@ class OutboxRelay:
     async def _close_producer(self) -> None:
         producer, self._producer = self._producer, None
         if producer is not None:
-            with contextlib.suppress(Exception):
-                await producer.stop()
+            await stop_within(producer)
 
 
 def _header_list(headers_json: str) -> list[tuple[str, bytes]]:
