@@ -10,7 +10,7 @@ from intake.application.unit_of_work import IntakeUnitOfWork
 from intake.settings import IntakeSettings
 from werkstattnetz_shared.db.checks import database_check
 from werkstattnetz_shared.db.migrations import migrate_to_head
-from werkstattnetz_shared.db.pool import connect_pool
+from werkstattnetz_shared.db.pool import close_pool, connect_pool
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
 
@@ -31,4 +31,4 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await runtime.stop()
-        await pool.close()
+        await close_pool(pool)

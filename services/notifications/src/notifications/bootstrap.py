@@ -17,7 +17,7 @@ from notifications.entrypoints.mail_dispatcher import MailDispatcher
 from notifications.settings import NotificationsSettings
 from werkstattnetz_shared.db.checks import database_check
 from werkstattnetz_shared.db.migrations import migrate_to_head
-from werkstattnetz_shared.db.pool import connect_pool
+from werkstattnetz_shared.db.pool import close_pool, connect_pool
 from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
 from werkstattnetz_shared.messaging.topics import NOTIFICATIONS_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
@@ -69,4 +69,4 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await dispatcher_task
         await runtime.stop()
-        await pool.close()
+        await close_pool(pool)

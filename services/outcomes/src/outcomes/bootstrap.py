@@ -11,7 +11,7 @@ from outcomes.entrypoints.event_handlers import event_handler
 from outcomes.settings import OutcomesSettings
 from werkstattnetz_shared.db.checks import database_check
 from werkstattnetz_shared.db.migrations import migrate_to_head
-from werkstattnetz_shared.db.pool import connect_pool
+from werkstattnetz_shared.db.pool import close_pool, connect_pool
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
 
@@ -43,4 +43,4 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await runtime.stop()
-        await pool.close()
+        await close_pool(pool)

@@ -14,7 +14,7 @@ from placement.entrypoints.event_handlers import placement_event_handler
 from placement.settings import PlacementSettings
 from werkstattnetz_shared.db.checks import database_check
 from werkstattnetz_shared.db.migrations import migrate_to_head
-from werkstattnetz_shared.db.pool import connect_pool
+from werkstattnetz_shared.db.pool import close_pool, connect_pool
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
 
@@ -55,4 +55,4 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         finally:
             await runtime.stop()
     finally:
-        await pool.close()
+        await close_pool(pool)

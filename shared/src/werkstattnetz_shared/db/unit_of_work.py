@@ -34,11 +34,18 @@ class PostgresUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._connection = await self._pool.acquire()
-        self._transaction = self._connection.transaction()
-        await self._transaction.start()
-        self.outbox = Outbox(self.connection, self._outbox_topic)
-        self.inbox = Inbox(self.connection, self._consumer_name)
-        self._open_repositories(self.connection)
+        try:
+            self._transaction = self._connection.transaction()
+            await self._transaction.start()
+            self.outbox = Outbox(self.connection, self._outbox_topic)
+            self.inbox = Inbox(self.connection, self._consumer_name)
+            self._open_repositories(self.connection)
+        except BaseException:
+            # `async with` does not call __aexit__ when __aenter__ fails (a task cancelled at
+            # shutdown, a database error): give the connection back here, or the pool never closes.
+            connection, self._connection, self._transaction = self._connection, None, None
+            await self._pool.release(connection)
+            raise
         return self
 
     def _open_repositories(self, connection: asyncpg.Connection) -> None:

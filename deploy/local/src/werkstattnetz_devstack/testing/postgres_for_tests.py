@@ -109,8 +109,10 @@ def postgres_as_local_process(cache: Path, reason: str) -> Iterator[PostgresForT
             yield PostgresForTests(server.admin_dsn, mode)
         finally:
             server.stop()
-            if not slot.is_default:
-                server.remove_data()  # it may live outside the slot folder (see reachable_data_dir)
+            # A private slot's cluster goes with it; so does one kept outside the checkout (see
+            # reachable_data_dir), which would otherwise pile up in /var/tmp clone after clone.
+            if not slot.is_default or not server.data_dir.is_relative_to(slot.folder.resolve()):
+                server.remove_data()
 
 
 def stop_postgres_left_in(folder: Path) -> None:
