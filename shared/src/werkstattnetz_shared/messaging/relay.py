@@ -82,8 +82,11 @@ class OutboxRelay:
         self._wakeup.set()
 
     async def _wait_for_work(self) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+        # races with the wake-up, and the relay would then outlive its service's shutdown.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_interval)
+            async with asyncio.timeout(self._poll_interval):
+                await self._wakeup.wait()
         self._wakeup.clear()
 
     async def publish_pending(self) -> int:

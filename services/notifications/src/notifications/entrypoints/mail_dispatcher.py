@@ -86,6 +86,9 @@ class MailDispatcher:
             next_retry_at = await uow.deliveries.next_retry_at(now)
         if next_retry_at is not None:
             timeout = min(timeout, (next_retry_at - now).total_seconds())
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+        # races with the wake-up, and the dispatcher would then outlive the shutdown.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), timeout=timeout)
+            async with asyncio.timeout(timeout):
+                await self._wakeup.wait()
         self._wakeup.clear()
