@@ -15,6 +15,7 @@ import pytest
 from werkstattnetz_devstack.kafka_runtime import DEFAULT_KAFKA_VERSION, ensure_kafka_runtime
 from werkstattnetz_devstack.paths import cache_folder
 from werkstattnetz_devstack.ports import find_free_ports, port_accepts_connections
+from werkstattnetz_devstack.postgres import PostgresServer
 from werkstattnetz_devstack.stack_settings import SERVICES
 
 # A service that proves its DATABASE_URL works, records its environment, then answers readiness.
@@ -74,6 +75,8 @@ def stack_environment(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield environment
     finally:
         devstack(environment, "down")
+        # The cluster may live outside the cache when the checkout is root-only (reachable_data_dir).
+        PostgresServer(cache / "stack" / "postgres").remove_data()
         shutil.rmtree(cache, ignore_errors=True)
 
 
