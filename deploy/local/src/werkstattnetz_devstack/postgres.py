@@ -4,6 +4,7 @@ PostgreSQL refuses to run as root, so when we are root every server command runs
 `postgres` OS user through `runuser`, and the folders it writes are handed to that user.
 """
 
+import contextlib
 import hashlib
 import os
 import pwd
@@ -147,6 +148,9 @@ class PostgresServer:
         """Delete the cluster's folders (the server must be stopped)."""
         shutil.rmtree(self.data_dir, ignore_errors=True)
         shutil.rmtree(self.run_dir, ignore_errors=True)
+        if self.data_dir.parent.name.startswith("werkstattnetz-postgres-"):
+            with contextlib.suppress(OSError):  # a stand-in folder that still holds something stays
+                self.data_dir.parent.rmdir()
 
     def ensure_database(self, name: str, owner: str, password: str) -> str:
         """Create role `owner` and database `name` if missing; return the owner's DSN."""
