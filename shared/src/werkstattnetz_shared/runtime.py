@@ -1,4 +1,5 @@
-"""The background side of a service: outbox relay, consumers and the readiness checks for them.
+"""The background side of a service: outbox relay, consumer, retention job — supervised — and the
+readiness checks for them.
 
 Kafka may be down when a service starts; the HTTP API still comes up and accepts writes (they wait
 in the outbox), and topics and consumers are set up as soon as the broker answers.
@@ -9,18 +10,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 
-from werkstattnetz_shared.messaging.consumer import ConsumerSettings, EnvelopeHandler, ReliableConsumer
+from werkstattnetz_shared.messaging.consumer import ConsumerSettings, ReliableConsumer
+from werkstattnetz_shared.messaging.event_handler import EventHandler
+from werkstattnetz_shared.messaging.metrics import MessagingMetrics
 from werkstattnetz_shared.messaging.producer import idempotent_producer
 from werkstattnetz_shared.messaging.relay import OutboxRelay
+from werkstattnetz_shared.messaging.retention import Purge, RetentionJob, messaging_purges
 from werkstattnetz_shared.messaging.topics import dead_letter_topic, ensure_topics
 from werkstattnetz_shared.settings import ServiceSettings
+from werkstattnetz_shared.supervision import Supervisor
 
 log = logging.getLogger(__name__)
+
+ReadinessCheck = Callable[[], Awaitable[None]]
 
 
 class MessagingRuntime:
@@ -34,16 +41,31 @@ class MessagingRuntime:
         service_name: str,
         own_topic: str,
         consumed_topics: Sequence[str] = (),
-        handler: EnvelopeHandler | None = None,
+        handler: EventHandler | None = None,
+        metrics: MessagingMetrics | None = None,
+        extra_purges: Sequence[Purge] = (),
     ) -> None:
         self._settings = settings
+        self._pool = pool
         self._service_name = service_name
         self._own_topic = settings.topic(own_topic)
         self._consumed_topics = tuple(settings.topic(name) for name in consumed_topics)
+        self.metrics = metrics or MessagingMetrics()
+        self.supervisor = Supervisor(self.metrics)
         self.relay = OutboxRelay(
             pool,
             lambda: idempotent_producer(settings.kafka_bootstrap_servers, f"{service_name}-relay"),
             poll_interval=settings.outbox_poll_interval_s,
+            metrics=self.metrics,
+        )
+        self.retention = RetentionJob(
+            pool,
+            [
+                *messaging_purges(settings.outbox_retention_days, settings.inbox_purge_after_days),
+                *extra_purges,
+            ],
+            interval_s=settings.retention_interval_s,
+            metrics=self.metrics,
         )
         self.consumer: ReliableConsumer | None = None
         if handler is not None and self._consumed_topics:
@@ -52,32 +74,38 @@ class MessagingRuntime:
                     bootstrap_servers=settings.kafka_bootstrap_servers,
                     group_id=settings.topic(service_name),
                     topics=self._consumed_topics,
+                    group_instance_id=settings.group_instance_id(service_name),
                     max_attempts=settings.consumer_max_attempts,
                     retry_backoff_s=settings.consumer_retry_backoff_s,
+                    commit_every_messages=settings.consumer_commit_every_messages,
+                    commit_every_s=settings.consumer_commit_every_s,
+                    session_timeout_ms=settings.kafka_session_timeout_ms,
                 ),
                 handler,
                 lambda: idempotent_producer(settings.kafka_bootstrap_servers, f"{service_name}-dlq"),
+                self.metrics,
             )
-        self._tasks: list[asyncio.Task[None]] = []
 
     @property
     def topics_to_ensure(self) -> list[str]:
         consumed = [*self._consumed_topics, *map(dead_letter_topic, self._consumed_topics)]
         return [self._own_topic, *consumed]
 
+    @property
+    def readiness_checks(self) -> dict[str, ReadinessCheck]:
+        return {"kafka": self.check_kafka, "background_tasks": self.supervisor.readiness_check}
+
     def start(self) -> None:
-        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
-        self._tasks.append(asyncio.create_task(self._set_up_topics_then_consume(), name="consumer"))
+        self.supervisor.supervise("outbox-relay", self.relay.run)
+        self.supervisor.supervise("consumer", self._set_up_topics_then_consume)
+        self.supervisor.supervise("retention", self.retention.run)
+
+    def supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        """Run a service's own background loop under the same supervision."""
+        self.supervisor.supervise(name, run)
 
     async def stop(self, timeout_s: float = 15.0) -> None:
-        """Cancel relay and consumer; a task that does not finish in time is left to the exit."""
-        for task in self._tasks:
-            task.cancel()
-        if self._tasks:
-            _, unfinished = await asyncio.wait(self._tasks, timeout=timeout_s)
-            for task in unfinished:
-                log.warning("%s did not stop within %.0fs", task.get_name(), timeout_s)
-        self._tasks.clear()
+        await self.supervisor.stop(timeout_s)
 
     async def _set_up_topics_then_consume(self) -> None:
         delay = 0.5
@@ -95,6 +123,8 @@ class MessagingRuntime:
                 delay = min(delay * 2, 10.0)
         if self.consumer is not None:
             await self.consumer.run()
+        else:
+            await asyncio.Event().wait()  # nothing to consume: stay up, so supervision sees no exit
 
     async def check_kafka(self) -> None:
         admin = AIOKafkaAdminClient(

@@ -114,7 +114,7 @@ async def test_the_waitlist_pages_in_fair_order(placement: PlacementUnderTest) -
     assert (empty.json()["items"], empty.json()["total"]) == ([], 0)
 
 
-async def test_readiness_reports_database_and_kafka(placement: PlacementUnderTest) -> None:
+async def test_readiness_reports_database_kafka_and_background_tasks(placement: PlacementUnderTest) -> None:
     response = await placement.client.get("/health/ready")
     assert response.status_code == 200, response.text
-    assert response.json()["checks"] == {"database": "ok", "kafka": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "kafka": "ok", "background_tasks": "ok"}

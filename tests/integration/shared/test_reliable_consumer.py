@@ -3,63 +3,31 @@ failures that only pause, and offsets that survive a restart."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.support.consumers import consuming as support_consuming
+from tests.support.consumers import placed, quick_settings, wait_until
 from tests.support.kafka_tools import collect_records, create_topics, publish, publish_raw, unique_prefix
 from werkstattnetz_devstack.testing import KafkaForTests
-from werkstattnetz_shared.events import EventEnvelope, ParticipantPlaced
-from werkstattnetz_shared.events.vocabulary import WorkArea
-from werkstattnetz_shared.messaging.consumer import ConsumerSettings, EnvelopeHandler, ReliableConsumer
-from werkstattnetz_shared.messaging.producer import idempotent_producer
+from werkstattnetz_shared.events import EventEnvelope
+from werkstattnetz_shared.messaging.consumer import ReliableConsumer
+from werkstattnetz_shared.messaging.event_handler import HandleEnvelope
 
 pytestmark = pytest.mark.integration
 
 
-def placed(participant_id: uuid.UUID | None = None) -> EventEnvelope:
-    return EventEnvelope.wrap(
-        ParticipantPlaced(work_area=WorkArea.CARE, placed_on=dt.date(2026, 11, 25), from_waitlist=False),
-        producer="placement",
-        participant_id=participant_id or uuid.uuid4(),
-    )
-
-
 @contextlib.asynccontextmanager
 async def consuming(
-    bootstrap: str, topic: str, group: str, handler: EnvelopeHandler, *, max_attempts: int = 3
+    bootstrap: str, topic: str, group: str, handler: HandleEnvelope, *, max_attempts: int = 3
 ) -> AsyncIterator[ReliableConsumer]:
-    consumer = ReliableConsumer(
-        ConsumerSettings(
-            bootstrap_servers=bootstrap,
-            group_id=group,
-            topics=(topic,),
-            max_attempts=max_attempts,
-            retry_backoff_s=0.01,
-            infrastructure_backoff_initial_s=0.05,
-            infrastructure_backoff_max_s=0.1,
-        ),
-        handler,
-        lambda: idempotent_producer(bootstrap, "test-dlq"),
-    )
-    task = asyncio.create_task(consumer.run())
-    try:
+    async with support_consuming(
+        quick_settings(bootstrap, topic, group, max_attempts=max_attempts), handler
+    ) as consumer:
         yield consumer
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def wait_until(condition: object, timeout_s: float = 30.0) -> None:
-    assert callable(condition)
-    async with asyncio.timeout(timeout_s):
-        while not condition():  # noqa: ASYNC110 - polling a plain counter from another task
-            await asyncio.sleep(0.05)
 
 
 async def test_poison_message_is_parked_and_the_next_one_is_handled(kafka_broker: KafkaForTests) -> None:

@@ -41,3 +41,29 @@ def test_json_log_lines_carry_ids_and_extras() -> None:
     assert line["work_area"] == "care"
     outside = json.loads(JsonFormatter("placement").format(record))
     assert "event_id" not in outside
+
+
+def test_the_inbox_must_outlive_the_topics() -> None:
+    with pytest.raises(ValueError, match="INBOX_RETENTION_DAYS"):
+        ServiceSettings(database_url="postgresql://x", inbox_retention_days=30)  # topics keep 90 days
+    settings = ServiceSettings(database_url="postgresql://x")
+    assert settings.inbox_purge_after_days == 100
+    forever = ServiceSettings(database_url="postgresql://x", kafka_topic_retention_ms=-1)
+    assert forever.inbox_purge_after_days is None
+
+
+def test_the_group_instance_id_is_stable_per_instance_and_can_be_switched_off() -> None:
+    settings = ServiceSettings(database_url="postgresql://x", http_port=8002)
+    derived = settings.group_instance_id("placement")
+    assert derived is not None
+    assert derived == settings.group_instance_id("placement")
+    assert derived.startswith("placement-")
+    assert derived.endswith("-8002")
+    assert (
+        ServiceSettings(database_url="postgresql://x", kafka_group_instance_id="p-0").group_instance_id("x")
+        == "p-0"
+    )
+    assert (
+        ServiceSettings(database_url="postgresql://x", kafka_static_membership=False).group_instance_id("x")
+        is None
+    )

@@ -26,7 +26,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     runtime = MessagingRuntime(settings, pool, service_name=SERVICE_NAME, own_topic=INTAKE_EVENTS)
     runtime.start()
     app.state.unit_of_work = lambda: IntakeUnitOfWork(pool, settings)
-    app.state.readiness_checks.update(database=database_check(pool), kafka=runtime.check_kafka)
+    app.state.runtime = runtime
+    app.state.readiness_checks.update(database=database_check(pool), **runtime.readiness_checks)
     try:
         yield
     finally:

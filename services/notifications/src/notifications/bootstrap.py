@@ -1,7 +1,5 @@
 """Composition root: database, migrations, consumer and relay, the mail dispatcher, the app state."""
 
-import asyncio
-import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,13 +10,12 @@ from fastapi import FastAPI
 from notifications.adapters.smtp_mailer import SmtpMailer
 from notifications.application.unit_of_work import CONSUMER_NAME, NotificationsUnitOfWork
 from notifications.domain.delivery import RetryPolicy
-from notifications.entrypoints.event_handlers import NOTIFIED_EVENT_TYPES, record_mail_for_event
+from notifications.entrypoints.event_handlers import notifications_event_handler
 from notifications.entrypoints.mail_dispatcher import MailDispatcher
 from notifications.settings import NotificationsSettings
 from werkstattnetz_shared.db.checks import database_check
 from werkstattnetz_shared.db.migrations import migrate_to_head
 from werkstattnetz_shared.db.pool import close_pool, connect_pool
-from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
 from werkstattnetz_shared.messaging.topics import NOTIFICATIONS_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
 
@@ -49,7 +46,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service_name=SERVICE_NAME,
         own_topic=NOTIFICATIONS_EVENTS,
         consumed_topics=[PLACEMENT_EVENTS, OUTCOMES_EVENTS],
-        handler=handle_each_event_once(unit_of_work, record_mail_for_event(settings), NOTIFIED_EVENT_TYPES),
+        handler=notifications_event_handler(unit_of_work, settings),
     )
     dispatcher = MailDispatcher(
         pool,
@@ -59,14 +56,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         poll_interval_s=settings.mail_poll_interval_s,
     )
     runtime.start()
-    dispatcher_task = asyncio.create_task(dispatcher.run(), name="mail-dispatcher")
+    runtime.supervise("mail-dispatcher", dispatcher.run)
     app.state.unit_of_work = unit_of_work
-    app.state.readiness_checks.update(database=database_check(pool), kafka=runtime.check_kafka)
+    app.state.runtime = runtime
+    app.state.readiness_checks.update(database=database_check(pool), **runtime.readiness_checks)
     try:
         yield
     finally:
-        dispatcher_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await dispatcher_task
         await runtime.stop()
         await close_pool(pool)

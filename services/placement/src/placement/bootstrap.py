@@ -49,7 +49,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
         runtime.start()
         app.state.unit_of_work = unit_of_work
-        app.state.readiness_checks.update(database=database_check(pool), kafka=runtime.check_kafka)
+        app.state.runtime = runtime
+        app.state.readiness_checks.update(database=database_check(pool), **runtime.readiness_checks)
         try:
             yield
         finally:

@@ -7,6 +7,7 @@ half-written.
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import Self
 
@@ -16,6 +17,8 @@ from asyncpg.transaction import Transaction
 
 from werkstattnetz_shared.messaging.inbox import Inbox
 from werkstattnetz_shared.messaging.outbox import Outbox
+
+log = logging.getLogger(__name__)
 
 
 class PostgresUnitOfWork:
@@ -44,7 +47,7 @@ class PostgresUnitOfWork:
             # `async with` does not call __aexit__ when __aenter__ fails (a task cancelled at
             # shutdown, a database error): give the connection back here, or the pool never closes.
             connection, self._connection, self._transaction = self._connection, None, None
-            await self._pool.release(connection)
+            await self._give_back(connection)
             raise
         return self
 
@@ -66,8 +69,25 @@ class PostgresUnitOfWork:
         try:
             if self._transaction is not None:
                 await self._transaction.rollback()
+        except Exception:
+            # The connection died with the transaction; PostgreSQL rolled it back by itself.
+            # Raising here would hide the error that brought us here (or fail a read that
+            # already succeeded).
+            log.warning("rollback failed; the connection is gone", exc_info=True)
         finally:
             self._transaction = None
-            if self._connection is not None:
-                await self._pool.release(self._connection)
-                self._connection = None
+            connection, self._connection = self._connection, None
+            if connection is not None:
+                await self._give_back(connection)
+
+    async def _give_back(self, connection: PoolConnectionProxy) -> None:
+        """Return the connection; a failure here is logged, never raised.
+
+        It happens when the server died after our commit (the pool's reset query fails): the
+        work is committed, and reporting it as failed would make a client retry a write that
+        succeeded. The pool drops the broken connection and opens a new one when needed.
+        """
+        try:
+            await self._pool.release(connection)
+        except Exception:
+            log.warning("giving a connection back to the pool failed; it is discarded", exc_info=True)

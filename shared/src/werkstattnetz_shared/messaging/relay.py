@@ -1,9 +1,20 @@
 """The outbox relay: publishes committed outbox rows to Kafka, in order, until acknowledged.
 
-One relay per service database is active at a time (a PostgreSQL advisory lock elects it), so
-rows go out in id order and each participant's events keep their order on its partition. It is
-woken by LISTEN/NOTIFY and polls as a backstop. While Kafka is unreachable rows simply stay
-unpublished; API writes never wait for the broker.
+One relay per service database publishes at a time, so rows go out in id order and each
+participant's events keep their order on its partition. Leadership is a session-level advisory
+lock held by one dedicated connection, and that same connection does all of the leader's work:
+
+- every batch is read through it, so a leader whose backend is gone (terminated, idle timeout,
+  dropped TCP connection) cannot read anything more to publish;
+- a termination listener on it notices the loss at once, also while the relay sleeps, and the
+  relay stops publishing and goes back to competing for the lock.
+
+A batch already sent when the backend died still has its acknowledged rows marked published,
+through another connection. A new leader waits `takeover_grace_s` after taking the lock before it
+reads anything, so a deposed leader has that long to mark what it had in flight; only a batch
+whose acknowledgements take longer than that (or a relay killed between publishing and marking)
+is published again — at-least-once, and the consumers' inbox makes the second copy harmless.
+While Kafka is unreachable rows simply stay unpublished; API writes never wait for the broker.
 """
 
 from __future__ import annotations
@@ -12,18 +23,28 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from asyncpg.pool import PoolConnectionProxy
 
+from werkstattnetz_shared.faults import is_infrastructure_failure
+from werkstattnetz_shared.messaging.metrics import MessagingMetrics
 from werkstattnetz_shared.messaging.outbox import OUTBOX_CHANNEL
 from werkstattnetz_shared.messaging.shutdown import stop_within
 
 log = logging.getLogger(__name__)
 
+# The leader connection comes from the pool; both kinds are the same to us.
+Connection = asyncpg.Connection | PoolConnectionProxy
+
 RELAY_LOCK_KEY = 7_172_001  # arbitrary, but the same in every service: each has its own database
+
+
+class LeadershipLost(RuntimeError):
+    """The connection holding the relay lock is gone; another relay may lead now."""
 
 
 class OutboxRelay:
@@ -35,6 +56,8 @@ class OutboxRelay:
         batch_size: int = 200,
         poll_interval: float = 1.0,
         max_backoff: float = 15.0,
+        takeover_grace_s: float = 1.0,
+        metrics: MessagingMetrics | None = None,
     ) -> None:
         self._pool = pool
         self._producer_factory = producer_factory
@@ -42,11 +65,15 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._max_backoff = max_backoff
+        self._takeover_grace_s = takeover_grace_s
+        self._metrics = metrics or MessagingMetrics()
         self._wakeup = asyncio.Event()
+        self._lost = asyncio.Event()
+        self.is_leader = False
         self.published_total = 0
 
     async def run(self) -> None:
-        """Run until cancelled; infrastructure failures only pause it."""
+        """Run until cancelled; outages and a lost lock only pause it."""
         backoff = 0.5
         while True:
             try:
@@ -54,31 +81,45 @@ class OutboxRelay:
             except asyncio.CancelledError:
                 await self._close_producer()
                 raise
-            except Exception as error:  # noqa: BLE001 - a relay must outlive any outage
-                log.warning("outbox relay paused: %s", error, extra={"retry_in_s": backoff})
+            except Exception as error:
+                if not (isinstance(error, LeadershipLost) or is_infrastructure_failure(error)):
+                    await self._close_producer()
+                    raise  # a bug: the supervisor logs it and restarts the relay
+                log.warning("outbox relay paused: %r", error, extra={"retry_in_s": backoff})
                 await self._close_producer()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
 
     async def _lead_and_publish(self) -> None:
-        async with self._pool.acquire() as listener:
-            # Session-level lock: held for as long as this connection lives, released if we die.
-            # A standby replica polls (rather than blocking past the pool's command timeout) until
-            # the active relay's connection goes away.
-            while not await listener.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):  # noqa: ASYNC110
-                await asyncio.sleep(self._poll_interval * 5)
-            await listener.add_listener(OUTBOX_CHANNEL, self._on_notify)
+        async with self._pool.acquire() as leader:
+            # A standby polls (rather than blocking past the pool's command timeout) until the
+            # active relay's connection goes away and the lock with it.
+            while not await leader.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):  # noqa: ASYNC110
+                await asyncio.sleep(self._poll_interval)
+            self._lost.clear()
+            leader.add_termination_listener(self._on_leader_connection_lost)
             try:
+                await leader.add_listener(OUTBOX_CHANNEL, self._on_notify)
+                await asyncio.sleep(self._takeover_grace_s)  # see the module docstring
+                self.is_leader = True
+                log.info("outbox relay leads")
                 while True:
-                    published = await self.publish_pending()
+                    published = await self.publish_pending(leader)
                     if published < self._batch_size:
                         await self._wait_for_work()
             finally:
-                with contextlib.suppress(Exception):
-                    await listener.remove_listener(OUTBOX_CHANNEL, self._on_notify)
-                    await listener.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK_KEY)
+                self.is_leader = False
+                with contextlib.suppress(Exception):  # a dead connection refuses these too
+                    leader.remove_termination_listener(self._on_leader_connection_lost)
+                    await leader.remove_listener(OUTBOX_CHANNEL, self._on_notify)
+                    await leader.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK_KEY)
 
     def _on_notify(self, *_: Any) -> None:
+        self._wakeup.set()
+
+    def _on_leader_connection_lost(self, *_: Any) -> None:
+        log.warning("outbox relay lost the connection holding its lock; it stops publishing")
+        self._lost.set()
         self._wakeup.set()
 
     async def _wait_for_work(self) -> None:
@@ -89,9 +130,12 @@ class OutboxRelay:
                 await self._wakeup.wait()
         self._wakeup.clear()
 
-    async def publish_pending(self) -> int:
-        """Publish one batch of unpublished rows; returns how many were acknowledged."""
-        rows = await self._pool.fetch(
+    async def publish_pending(self, leader: Connection) -> int:
+        """Publish one batch of unpublished rows read through `leader`; returns how many were
+        acknowledged. Raises `LeadershipLost` once the leader connection is gone."""
+        if self._lost.is_set() or leader.is_closed():
+            raise LeadershipLost("the relay lock's connection is gone")
+        rows = await leader.fetch(
             """
             SELECT id, topic, message_key, payload, headers::text AS headers
             FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1
@@ -100,6 +144,22 @@ class OutboxRelay:
         )
         if not rows:
             return 0
+        acknowledged, failure = await self._send_in_order(rows)
+        await self._mark_published(leader, acknowledged)
+        self.published_total += len(acknowledged)
+        if failure is not None:
+            self._metrics.relay_failures.inc()
+            await self._record_failure(rows[len(acknowledged)]["id"], failure)
+            raise failure
+        log.info("published outbox events", extra={"count": len(acknowledged)})
+        if self._lost.is_set():
+            raise LeadershipLost("the relay lock's connection was lost while publishing")
+        return len(acknowledged)
+
+    async def _send_in_order(
+        self, rows: Sequence[asyncpg.Record]
+    ) -> tuple[list[asyncpg.Record], Exception | None]:
+        """Acknowledged rows up to the first failure, and that failure (None when all went out)."""
         producer = await self._started_producer()
         # send() only queues; awaiting the delivery futures in id order lets the producer batch
         # while we still stop at the first failure, so nothing after it is marked sent.
@@ -112,28 +172,31 @@ class OutboxRelay:
             )
             for row in rows
         ]
-        acknowledged: list[int] = []
-        failure: Exception | None = None
+        acknowledged: list[asyncpg.Record] = []
         for row, delivery in zip(rows, deliveries, strict=True):
             try:
                 await delivery
             except Exception as error:  # noqa: BLE001 - recorded on the row, retried later
-                failure = error
-                break
-            acknowledged.append(row["id"])
-        await self._mark_published(acknowledged)
-        if failure is not None:
-            await self._record_failure(rows[len(acknowledged)]["id"], failure)
-            raise failure
-        self.published_total += len(acknowledged)
-        log.info("published outbox events", extra={"count": len(acknowledged)})
-        return len(acknowledged)
+                return acknowledged, error
+            acknowledged.append(row)
+        return acknowledged, None
 
-    async def _mark_published(self, ids: list[int]) -> None:
-        if ids:
-            await self._pool.execute(
-                "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", ids
-            )
+    async def _mark_published(self, leader: Connection, rows: list[asyncpg.Record]) -> None:
+        if not rows:
+            return
+        ids = [row["id"] for row in rows]
+        statement = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
+        try:
+            await leader.execute(statement, ids)
+        except Exception as error:
+            if not is_infrastructure_failure(error):
+                raise
+            # Most likely the leader connection just died (its termination may not even have been
+            # reported yet). Acknowledged is acknowledged: record it through another connection,
+            # so a new leader does not send these rows again.
+            await self._pool.execute(statement, ids)
+        for row in rows:
+            self._metrics.relay_published.labels(row["topic"]).inc()
 
     async def _record_failure(self, row_id: int, error: Exception) -> None:
         await self._pool.execute(

@@ -28,10 +28,10 @@ from werkstattnetz_shared.events import (
     ParticipantPlaced,
     ParticipantWaitlisted,
 )
+from werkstattnetz_shared.messaging.event_handler import EventHandler
+from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
 
-NOTIFIED_EVENT_TYPES = frozenset(
-    contract.event_type for contract in (ParticipantPlaced, ParticipantWaitlisted, IntegrationAchieved)
-)
+NOTIFIED_CONTRACTS = (ParticipantPlaced, ParticipantWaitlisted, IntegrationAchieved)
 
 Dispatch = Callable[[EventEnvelope, EventData, NotificationsUnitOfWork], Awaitable[None]]
 
@@ -47,6 +47,13 @@ def trigger_from(envelope: EventEnvelope, data: EventData, zone: ZoneInfo) -> Tr
         case IntegrationAchieved():
             return ParticipantWasIntegrated(participant_id, data.destination, data.exit_date, data.work_area)
     raise TypeError(f"{envelope.event_type} does not notify anyone")
+
+
+def notifications_event_handler(
+    unit_of_work: Callable[[], NotificationsUnitOfWork], settings: NotificationsSettings
+) -> EventHandler:
+    """Each notified event records one mail delivery, exactly once."""
+    return handle_each_event_once(unit_of_work, record_mail_for_event(settings), NOTIFIED_CONTRACTS)
 
 
 def record_mail_for_event(settings: NotificationsSettings) -> Dispatch:

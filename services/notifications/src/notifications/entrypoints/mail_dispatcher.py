@@ -3,7 +3,8 @@
 It is woken by LISTEN/NOTIFY when a delivery is recorded and also wakes by itself (every poll
 interval, or when a retry falls due), so a missed notification only delays a mail. Several
 replicas may run it at once: each delivery is locked by the one sending it and skipped by the
-others. Database outages only pause it, like the outbox relay.
+others. Database outages only pause it, like the outbox relay; anything else is a bug, left to
+the service's supervision to log and restart.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from notifications.application.handlers import send_next_due_delivery
 from notifications.application.mailer import Mailer
 from notifications.application.unit_of_work import NotificationsUnitOfWork
 from notifications.domain.delivery import RetryPolicy
+from werkstattnetz_shared.faults import is_infrastructure_failure
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,9 @@ class MailDispatcher:
                 await self._listen_and_send()
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # noqa: BLE001 - the dispatcher must outlive any outage
+            except Exception as error:
+                if not is_infrastructure_failure(error):
+                    raise  # a bug: the supervisor logs it and restarts the dispatcher
                 log.warning("mail dispatcher paused: %r", error, extra={"retry_in_s": backoff})
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_outage_backoff_s)

@@ -15,13 +15,10 @@ from werkstattnetz_shared.events import (
     ParticipantWaitlisted,
     PlacementEnded,
 )
-from werkstattnetz_shared.messaging.consumer import EnvelopeHandler
+from werkstattnetz_shared.messaging.event_handler import EventHandler
 from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
 
-CONSUMED_EVENT_TYPES = frozenset(
-    contract.event_type
-    for contract in (ParticipantEnrolled, ParticipantPlaced, ParticipantWaitlisted, PlacementEnded)
-)
+HANDLED_CONTRACTS = (ParticipantEnrolled, ParticipantPlaced, ParticipantWaitlisted, PlacementEnded)
 
 
 async def dispatch(envelope: EventEnvelope, data: EventData, uow: OutcomesUnitOfWork) -> None:
@@ -43,6 +40,6 @@ async def dispatch(envelope: EventEnvelope, data: EventData, uow: OutcomesUnitOf
             await participant_facts.when_placement_ended(participant_id, data.work_area, uow)
 
 
-def event_handler(unit_of_work: Callable[[], OutcomesUnitOfWork]) -> EnvelopeHandler:
+def event_handler(unit_of_work: Callable[[], OutcomesUnitOfWork]) -> EventHandler:
     """Each event has one effect, however often Kafka delivers it."""
-    return handle_each_event_once(unit_of_work, dispatch, CONSUMED_EVENT_TYPES)
+    return handle_each_event_once(unit_of_work, dispatch, HANDLED_CONTRACTS)

@@ -15,15 +15,13 @@ from placement.application.unit_of_work import PlacementUnitOfWork
 from placement.domain.decisions import Exit
 from placement.domain.participant import Enrolment
 from werkstattnetz_shared.events import EventData, EventEnvelope, ParticipantEnrolled, ParticipantExited
-from werkstattnetz_shared.messaging.consumer import EnvelopeHandler
+from werkstattnetz_shared.messaging.event_handler import EventHandler
 from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
 
-HANDLED_EVENT_TYPES = frozenset({ParticipantEnrolled.event_type, ParticipantExited.event_type})
+HANDLED_CONTRACTS = (ParticipantEnrolled, ParticipantExited)
 
 
-def placement_event_handler(
-    unit_of_work: Callable[[], PlacementUnitOfWork], timezone: str
-) -> EnvelopeHandler:
+def placement_event_handler(unit_of_work: Callable[[], PlacementUnitOfWork], timezone: str) -> EventHandler:
     zone = ZoneInfo(timezone)
 
     async def dispatch(envelope: EventEnvelope, data: EventData, uow: PlacementUnitOfWork) -> None:
@@ -53,4 +51,4 @@ def placement_event_handler(
                 uow,
             )
 
-    return handle_each_event_once(unit_of_work, dispatch, HANDLED_EVENT_TYPES)
+    return handle_each_event_once(unit_of_work, dispatch, HANDLED_CONTRACTS)
