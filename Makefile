@@ -19,12 +19,14 @@ help:
 	@echo "make test     ruff, mypy, unit, integration and end-to-end tests against real Kafka and PostgreSQL"
 	@echo "make token ROLE=<intake|caseworker|manager|reporting|admin>  print a development token"
 
-# Debian packages the local stack needs; a fresh machine of our kind already has them.
+# Debian packages the local stack and the tests need (chromium: the offline /docs test renders the
+# page in a real headless browser); a fresh machine of our kind already has most of them.
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing" >&2; \
 	  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >&2; \

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from intake.app import create_app
 from intake.settings import IntakeSettings
@@ -18,6 +19,7 @@ from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 
 @dataclass
 class IntakeUnderTest:
+    app: FastAPI
     client: httpx.AsyncClient
     settings: IntakeSettings
 
@@ -36,5 +38,6 @@ async def intake(
         kafka_topic_prefix=unique_prefix(),
         outbox_poll_interval_s=0.2,
     )
-    async with running_app(create_app(settings)) as client:
-        yield IntakeUnderTest(client=client, settings=settings)
+    app = create_app(settings)
+    async with running_app(app) as client:
+        yield IntakeUnderTest(app=app, client=client, settings=settings)

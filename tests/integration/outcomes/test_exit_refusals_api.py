@@ -40,6 +40,22 @@ async def test_a_participant_outcomes_never_heard_of_is_404(outcomes: OutcomesUn
         ({"destination": "moon_landing", "exit_date": "2025-02-01"}, "destination", "enum"),
         ({"destination": "employment", "exit_date": "someday"}, "exit_date", "date_from_datetime_parsing"),
         ({"destination": "employment"}, "exit_date", "missing"),
+        (
+            {"destination": "employment", "exit_date": "0001-01-01"},
+            "exit_date",
+            "date_within_plausible_range",
+        ),
+        (
+            {"destination": "employment", "exit_date": "9999-12-31"},
+            "exit_date",
+            "date_within_plausible_range",
+        ),
+        (
+            {"destination": "employment", "exit_date": "2025-02-01", "note": "a\x00"},
+            "note",
+            "extra_forbidden",
+        ),
+        ({"destination": "employ\x00ment", "exit_date": "2025-02-01"}, "destination", "no_nul_character"),
     ],
 )
 async def test_bad_exits_answer_422_naming_the_field_and_write_nothing(

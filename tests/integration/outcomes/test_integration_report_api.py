@@ -101,6 +101,8 @@ async def test_a_period_without_exits_has_no_rates(outcomes: OutcomesUnderTest) 
     [
         ({"exited_from": "2025-04-01", "exited_to": "2025-03-31"}, "exited_from"),
         ({"exited_from": "april"}, "query.exited_from"),
+        ({"exited_from": "0001-01-01"}, "query.exited_from"),
+        ({"exited_to": "9999-12-31"}, "query.exited_to"),
         ({"funder": "bank"}, "query.funder"),
     ],
 )

@@ -78,6 +78,9 @@ async def test_an_unknown_work_area_or_a_bad_page_is_422_naming_the_field(
         ("limit=201", "query.limit"),
         ("limit=0", "query.limit"),
         ("offset=-1", "query.offset"),
+        ("offset=9223372036854775808", "query.offset"),  # past bigint: used to be a 500
+        ("offset=100001", "query.offset"),
+        ("limit=99999999999999999999", "query.limit"),
     ):
         response = await placement.client.get(f"/v1/workshops/care/waitlist?{query}", headers=CASEWORKER)
         assert response.status_code == 422, query
@@ -108,7 +111,7 @@ async def test_the_waitlist_pages_in_fair_order(placement: PlacementUnderTest) -
         (str(waiting[2].participant_id), 3)
     ]
     assert last_page.json()["next_offset"] is None
-    beyond = await placement.client.get("/v1/workshops/care/waitlist?offset=10", headers=CASEWORKER)
+    beyond = await placement.client.get("/v1/workshops/care/waitlist?offset=100000", headers=CASEWORKER)
     assert (beyond.json()["items"], beyond.json()["total"], beyond.json()["next_offset"]) == ([], 3, None)
     empty = await placement.client.get("/v1/workshops/garden_landscape/waitlist", headers=CASEWORKER)
     assert (empty.json()["items"], empty.json()["total"]) == ([], 0)

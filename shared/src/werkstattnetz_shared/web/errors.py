@@ -1,18 +1,77 @@
 """One error shape for every service: `{"error": {"code", "message", "details"}}`.
 
 Validation errors name each field and the rule it broke, so a front-end can point at the input.
+The same shape is documented in OpenAPI (`ErrorResponse`, `error_responses(...)`), so generated
+clients and contract tests see what the services really answer.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from werkstattnetz_shared.rules import RuleViolated
+
 _HTTP_ERROR_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+Violation = TypeVar("Violation", bound=RuleViolated)
+
+RETRY_AFTER_S = 5
+"""What a 503 asks the client to wait before trying again (`Retry-After`, seconds)."""
+
+
+class ErrorDetail(BaseModel):
+    field: str = Field(description="The input the detail is about, e.g. `birth_date` or `query.limit`.")
+    rule: str = Field(description="The rule the input broke.")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable, machine-readable: a rule name or e.g. `not_found`.")
+    message: str = Field(description="For people; never contains internals.")
+    details: list[ErrorDetail]
+
+
+class ErrorResponse(BaseModel):
+    """The body of every 4xx and 5xx answer."""
+
+    error: ErrorBody
+
+
+_RESPONSE_DESCRIPTIONS = {
+    401: "No valid bearer token (missing, malformed, expired, or without the required claims).",
+    403: "A valid token without any of the roles this endpoint needs.",
+    404: "The id in the path names nothing this service knows.",
+    409: "The request conflicts with the current state (e.g. it was already done).",
+    422: "The request breaks a rule; `details` name each field and the rule.",
+    503: "The service's database or broker is unavailable for now; retry after `Retry-After` seconds.",
+}
+_RESPONSE_HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}},
+    503: {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}},
+}
+
+
+def error_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the error statuses a route answers, in the real shape.
+
+    Naming 422 here also keeps FastAPI from adding its own `HTTPValidationError`, which our
+    validation handler never answers with.
+    """
+    return {
+        code: {
+            "model": ErrorResponse,
+            "description": _RESPONSE_DESCRIPTIONS[code],
+            **({"headers": _RESPONSE_HEADERS[code]} if code in _RESPONSE_HEADERS else {}),
+        }
+        for code in status_codes
+    }
 
 
 class ApiError(Exception):
@@ -24,6 +83,11 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.field = field
+
+
+def rule_violation_error(violation: Violation, status_of_rule: Mapping[type[Violation], int]) -> ApiError:
+    """The answer to a domain rule violation; each service maps its own rules to statuses."""
+    return ApiError(status_of_rule[type(violation)], violation.rule, violation.message, violation.field)
 
 
 def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:

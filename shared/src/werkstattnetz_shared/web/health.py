@@ -6,18 +6,32 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, Field
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health/live")
+class Liveness(BaseModel):
+    status: str = Field(description="Always `live`: the process answers.")
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="`ready` or `not_ready`")
+    checks: dict[str, str] = Field(description="Per dependency: `ok` or why it failed.")
+
+
+@router.get("/health/live", response_model=Liveness)
 async def live() -> dict[str, str]:
     return {"status": "live"}
 
 
-@router.get("/health/ready")
+@router.get(
+    "/health/ready",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "A dependency does not answer."}},
+)
 async def ready(request: Request, response: Response) -> dict[str, object]:
     checks: dict[str, ReadinessCheck] = getattr(request.app.state, "readiness_checks", {})
     results = dict(

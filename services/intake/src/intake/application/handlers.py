@@ -26,7 +26,10 @@ class ReceiveReferral:
 @dataclass(frozen=True)
 class EnrolReferral:
     referral_id: uuid.UUID
+    enrolled_on: dt.date
+    # The programme's today and timezone; the timezone also decides the day a referral was received.
     today: dt.date
+    timezone: dt.tzinfo
     staff_subject: str
     correlation_id: uuid.UUID
 
@@ -68,7 +71,7 @@ async def enrol_referral(command: EnrolReferral, uow: IntakeUnitOfWork) -> Enrol
         referral = await uow.referrals.get_for_update(command.referral_id)
         if referral is None:
             raise ReferralNotFound(f"no referral {command.referral_id}")
-        enrolment = referral.enrol(command.today)
+        enrolment = referral.enrol(command.enrolled_on, today=command.today, timezone=command.timezone)
         await uow.referrals.save(referral)
         await uow.audit_log.record(
             staff_subject=command.staff_subject, action="enrolled", referral_id=referral.referral_id

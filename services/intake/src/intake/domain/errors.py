@@ -1,13 +1,10 @@
 """Rule violations of intake's domain. Each names the rule and, where there is one, the field."""
 
+from werkstattnetz_shared.rules import RuleViolated
 
-class IntakeRuleViolated(Exception):
-    rule: str = "intake_rule"
-    field: str | None = None
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class IntakeRuleViolated(RuleViolated):
+    rule = "intake_rule"
 
 
 class PersonOutsideAgeRange(IntakeRuleViolated):
@@ -18,6 +15,20 @@ class PersonOutsideAgeRange(IntakeRuleViolated):
 class ConsentMissing(IntakeRuleViolated):
     rule = "consent_to_data_processing_required"
     field = "consent_to_data_processing"
+
+
+class EnrolmentDateInFuture(IntakeRuleViolated):
+    """An enrolment is recorded when it happens; a future date would block the person's exit."""
+
+    rule = "enrolled_on_not_in_future"
+    field = "enrolled_on"
+
+
+class EnrolmentDateBeforeReferral(IntakeRuleViolated):
+    """Nobody is enrolled before they were referred; backdating would also dodge the age rule."""
+
+    rule = "enrolled_on_not_before_referral"
+    field = "enrolled_on"
 
 
 class ReferralAlreadyEnrolled(IntakeRuleViolated):

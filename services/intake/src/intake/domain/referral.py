@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from intake.domain.age import OLDEST_AGE, YOUNGEST_AGE, age_band, age_on
-from intake.domain.errors import ConsentMissing, PersonOutsideAgeRange, ReferralAlreadyEnrolled
+from intake.domain.errors import (
+    ConsentMissing,
+    EnrolmentDateBeforeReferral,
+    EnrolmentDateInFuture,
+    PersonOutsideAgeRange,
+    ReferralAlreadyEnrolled,
+)
 from werkstattnetz_shared.events.vocabulary import AgeBand, Funder, ReferralSource, WorkArea
 
 
@@ -74,24 +80,38 @@ class Referral:
             received_at=received_at,
         )
 
-    def enrol(self, today: dt.date) -> Enrolment:
-        """Enrol the person; the rules are checked in the order a caseworker would."""
+    def enrol(self, enrolled_on: dt.date, *, today: dt.date, timezone: dt.tzinfo) -> Enrolment:
+        """Enrol the person as of `enrolled_on`; the rules are checked in the order a caseworker would.
+
+        `today` and `timezone` are the programme's: the enrolment day lies between the day the
+        referral was received there and today. Older records come in through an import, not here.
+        """
         if self.enrolment is not None:
             raise ReferralAlreadyEnrolled(
                 f"referral {self.referral_id} is already enrolled as participant "
                 f"{self.enrolment.participant_id}"
             )
-        age = age_on(self.person.birth_date, today)
+        if enrolled_on > today:
+            raise EnrolmentDateInFuture(
+                f"the enrolment date {enrolled_on.isoformat()} lies after today ({today.isoformat()})"
+            )
+        received_on = self.received_at.astimezone(timezone).date()
+        if enrolled_on < received_on:
+            raise EnrolmentDateBeforeReferral(
+                f"the enrolment date {enrolled_on.isoformat()} lies before the day the referral was "
+                f"received ({received_on.isoformat()})"
+            )
+        age = age_on(self.person.birth_date, enrolled_on)
         if not YOUNGEST_AGE <= age <= OLDEST_AGE:
             raise PersonOutsideAgeRange(
                 f"the programme is for people aged {YOUNGEST_AGE} to {OLDEST_AGE}; "
-                f"this person is {age} on {today.isoformat()}"
+                f"this person is {age} on {enrolled_on.isoformat()}"
             )
         if not self.consent_to_data_processing:
             raise ConsentMissing("enrolment needs the person's consent to data processing")
         self.enrolment = Enrolment(
             participant_id=uuid.uuid4(),
-            enrolled_on=today,
+            enrolled_on=enrolled_on,
             age_band=age_band(age),
             referral_source=self.referral_source,
             funder=self.funder,

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 
 from intake.application import handlers
 from intake.application.unit_of_work import IntakeUnitOfWork
 from intake.domain.errors import (
     ConsentMissing,
+    EnrolmentDateBeforeReferral,
+    EnrolmentDateInFuture,
     IntakeRuleViolated,
     ParticipantNotFound,
     PersonOutsideAgeRange,
@@ -33,13 +34,18 @@ from intake.entrypoints.http_schemas import (
 from intake.settings import IntakeSettings
 from werkstattnetz_shared.web.app import request_correlation_id
 from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
-from werkstattnetz_shared.web.errors import ApiError
+from werkstattnetz_shared.web.dependencies import PageLimit
+from werkstattnetz_shared.web.dependencies import UnitOfWork as UnitOfWorkOf
+from werkstattnetz_shared.web.errors import error_responses, rule_violation_error
 
-router = APIRouter(prefix="/v1", tags=["intake"])
+# Every route needs a token and a role, and reads or writes the database.
+router = APIRouter(prefix="/v1", tags=["intake"], responses=error_responses(401, 403, 503))
 
 _STATUS_OF_RULE: dict[type[IntakeRuleViolated], int] = {
     PersonOutsideAgeRange: status.HTTP_422_UNPROCESSABLE_CONTENT,
     ConsentMissing: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    EnrolmentDateInFuture: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    EnrolmentDateBeforeReferral: status.HTTP_422_UNPROCESSABLE_CONTENT,
     ReferralAlreadyEnrolled: status.HTTP_409_CONFLICT,
     ReferralNotFound: status.HTTP_404_NOT_FOUND,
     ParticipantNotFound: status.HTTP_404_NOT_FOUND,
@@ -47,21 +53,15 @@ _STATUS_OF_RULE: dict[type[IntakeRuleViolated], int] = {
 
 IntakeStaff = Annotated[StaffMember, require_roles(StaffRole.INTAKE, StaffRole.CASEWORKER, StaffRole.MANAGER)]
 EnrollingStaff = Annotated[StaffMember, require_roles(StaffRole.INTAKE, StaffRole.MANAGER)]
+UnitOfWork = UnitOfWorkOf[IntakeUnitOfWork]
 
 
-def _unit_of_work(request: Request) -> IntakeUnitOfWork:
-    factory: Callable[[], IntakeUnitOfWork] = request.app.state.unit_of_work
-    return factory()
-
-
-UnitOfWork = Annotated[IntakeUnitOfWork, Depends(_unit_of_work)]
-
-
-def _api_error(violation: IntakeRuleViolated) -> ApiError:
-    return ApiError(_STATUS_OF_RULE[type(violation)], violation.rule, violation.message, violation.field)
-
-
-@router.post("/referrals", status_code=status.HTTP_201_CREATED, response_model=ReferralReceived)
+@router.post(
+    "/referrals",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReferralReceived,
+    responses=error_responses(422),
+)
 async def receive_referral(body: ReferralRequest, staff: IntakeStaff, uow: UnitOfWork) -> ReferralReceived:
     command = handlers.ReceiveReferral(
         person=PersonalDetails(
@@ -81,13 +81,13 @@ async def receive_referral(body: ReferralRequest, staff: IntakeStaff, uow: UnitO
     return ReferralReceived(referral_id=referral.referral_id, status=referral.status.value)
 
 
-@router.get("/referrals", response_model=ReferralPage)
+@router.get("/referrals", response_model=ReferralPage, responses=error_responses(422))
 async def list_referrals(
     staff: IntakeStaff,
     uow: UnitOfWork,
     referral_status: Annotated[ReferralStatus | None, Query(alias="status")] = None,
     after: Annotated[uuid.UUID | None, Query(description="referral_id of the last item seen")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: PageLimit = 50,
 ) -> ReferralPage:
     async with uow:
         referrals = await uow.referrals.list_page(status=referral_status, after=after, limit=limit)
@@ -95,17 +95,22 @@ async def list_referrals(
     return ReferralPage(items=items, next_after=items[-1].referral_id if len(items) == limit else None)
 
 
-@router.post("/referrals/{referral_id}/consent", response_model=ReferralSummary)
+@router.post(
+    "/referrals/{referral_id}/consent", response_model=ReferralSummary, responses=error_responses(404, 422)
+)
 async def record_consent(referral_id: uuid.UUID, staff: IntakeStaff, uow: UnitOfWork) -> ReferralSummary:
     try:
         referral = await handlers.record_consent(referral_id, staff.subject, uow)
     except IntakeRuleViolated as violation:
-        raise _api_error(violation) from violation
+        raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
     return _summary(referral)
 
 
 @router.post(
-    "/referrals/{referral_id}/enrol", status_code=status.HTTP_201_CREATED, response_model=EnrolmentDone
+    "/referrals/{referral_id}/enrol",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnrolmentDone,
+    responses=error_responses(404, 409, 422),
 )
 async def enrol(
     referral_id: uuid.UUID,
@@ -115,26 +120,31 @@ async def enrol(
     body: EnrolRequest | None = None,
 ) -> EnrolmentDone:
     settings: IntakeSettings = request.app.state.settings
-    today = (body.enrolled_on if body else None) or dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    timezone = ZoneInfo(settings.timezone)
+    today = dt.datetime.now(timezone).date()
     command = handlers.EnrolReferral(
         referral_id=referral_id,
+        enrolled_on=(body.enrolled_on if body else None) or today,
         today=today,
+        timezone=timezone,
         staff_subject=staff.subject,
         correlation_id=request_correlation_id(),
     )
     try:
         enrolment = await handlers.enrol_referral(command, uow)
     except IntakeRuleViolated as violation:
-        raise _api_error(violation) from violation
+        raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
     return EnrolmentDone(participant_id=enrolment.participant_id, status="enrolled")
 
 
-@router.get("/participants/{participant_id}", response_model=ParticipantView)
+@router.get(
+    "/participants/{participant_id}", response_model=ParticipantView, responses=error_responses(404, 422)
+)
 async def view_participant(participant_id: uuid.UUID, staff: IntakeStaff, uow: UnitOfWork) -> ParticipantView:
     try:
         referral = await handlers.view_participant(participant_id, staff.subject, uow)
     except IntakeRuleViolated as violation:
-        raise _api_error(violation) from violation
+        raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
     enrolment = referral.enrolment
     assert enrolment is not None  # found by participant id, so it is enrolled
     return ParticipantView(

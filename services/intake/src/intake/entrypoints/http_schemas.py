@@ -6,29 +6,36 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StrictBool, StringConstraints, field_validator
 
 from werkstattnetz_shared.events.vocabulary import Funder, ReferralSource, WorkArea
+from werkstattnetz_shared.web.request_models import (
+    BirthDate,
+    NoControlCharacters,
+    PlausibleDate,
+    RequestModel,
+)
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoControlCharacters
+]
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()/-]{5,30}$")]
 
 
-class ReferralRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReferralRequest(RequestModel):
     first_name: Name
     last_name: Name
-    birth_date: dt.date
+    birth_date: BirthDate
     email: Email | None = None
     phone: Phone | None = None
     referral_source: ReferralSource
     funder: Funder
     preferred_work_areas: list[WorkArea] = Field(min_length=1, max_length=4)
-    consent_to_data_processing: bool
+    # Consent is a legal question: only JSON `true`/`false`, never "yes" or 1.
+    consent_to_data_processing: StrictBool
 
     @field_validator("preferred_work_areas")
     @classmethod
@@ -37,23 +44,17 @@ class ReferralRequest(BaseModel):
             raise ValueError("each work area may be named only once")
         return areas
 
-    @field_validator("birth_date")
-    @classmethod
-    def _not_in_future(cls, birth_date: dt.date) -> dt.date:
-        if birth_date > dt.date.today():
-            raise ValueError("the birth date lies in the future")
-        return birth_date
-
 
 class ReferralReceived(BaseModel):
     referral_id: uuid.UUID
     status: str
 
 
-class EnrolRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    enrolled_on: dt.date | None = Field(default=None, description="Defaults to today.")
+class EnrolRequest(RequestModel):
+    enrolled_on: PlausibleDate | None = Field(
+        default=None,
+        description="Defaults to today; not in the future, not before the day the referral was received.",
+    )
 
 
 class EnrolmentDone(BaseModel):

@@ -1,12 +1,10 @@
 """Rule violations of notifications' domain. Each names the rule it stands for."""
 
+from werkstattnetz_shared.rules import RuleViolated
 
-class NotificationRuleViolated(Exception):
-    rule: str = "notification_rule"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class NotificationRuleViolated(RuleViolated):
+    rule = "notification_rule"
 
 
 class DeliveryNotPending(NotificationRuleViolated):

@@ -3,38 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, status
 
 from notifications.application.unit_of_work import NotificationsUnitOfWork
 from notifications.domain.delivery import Delivery, DeliveryStatus
 from notifications.entrypoints.http_schemas import DeliveryPage, DeliveryView
 from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
-from werkstattnetz_shared.web.errors import ApiError
+from werkstattnetz_shared.web.dependencies import PageLimit
+from werkstattnetz_shared.web.dependencies import UnitOfWork as UnitOfWorkOf
+from werkstattnetz_shared.web.errors import ApiError, error_responses
 
-router = APIRouter(prefix="/v1", tags=["notifications"])
+# Every route needs a token and a role, and reads the database.
+router = APIRouter(prefix="/v1", tags=["notifications"], responses=error_responses(401, 403, 503))
 
 DeliveryReaders = Annotated[StaffMember, require_roles(StaffRole.CASEWORKER, StaffRole.MANAGER)]
+UnitOfWork = UnitOfWorkOf[NotificationsUnitOfWork]
 
 
-def _unit_of_work(request: Request) -> NotificationsUnitOfWork:
-    factory: Callable[[], NotificationsUnitOfWork] = request.app.state.unit_of_work
-    return factory()
-
-
-UnitOfWork = Annotated[NotificationsUnitOfWork, Depends(_unit_of_work)]
-
-
-@router.get("/deliveries", response_model=DeliveryPage)
+@router.get("/deliveries", response_model=DeliveryPage, responses=error_responses(422))
 async def list_deliveries(
     staff: DeliveryReaders,
     uow: UnitOfWork,
     participant_id: Annotated[uuid.UUID | None, Query(description="Only this participant's mails")] = None,
     delivery_status: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
     after: Annotated[uuid.UUID | None, Query(description="delivery_id of the last item seen")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: PageLimit = 50,
 ) -> DeliveryPage:
     async with uow:
         if after is not None and not await uow.deliveries.exists(after):

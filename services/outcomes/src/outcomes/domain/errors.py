@@ -1,13 +1,10 @@
 """Rule violations of outcomes' domain. Each names the rule and, where there is one, the field."""
 
+from werkstattnetz_shared.rules import RuleViolated
 
-class OutcomesRuleViolated(Exception):
-    rule: str = "outcomes_rule"
-    field: str | None = None
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class OutcomesRuleViolated(RuleViolated):
+    rule = "outcomes_rule"
 
 
 class ParticipantMustBeKnown(OutcomesRuleViolated):

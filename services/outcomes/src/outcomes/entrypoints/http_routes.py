@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 
 from outcomes.application import handlers
 from outcomes.application.unit_of_work import OutcomesUnitOfWork
@@ -35,9 +34,12 @@ from outcomes.settings import OutcomesSettings
 from werkstattnetz_shared.events.vocabulary import Funder
 from werkstattnetz_shared.web.app import request_correlation_id
 from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
-from werkstattnetz_shared.web.errors import ApiError
+from werkstattnetz_shared.web.dependencies import UnitOfWork as UnitOfWorkOf
+from werkstattnetz_shared.web.errors import error_responses, rule_violation_error
+from werkstattnetz_shared.web.request_models import PlausibleDate
 
-router = APIRouter(prefix="/v1", tags=["outcomes"])
+# Every route needs a token and a role, and reads or writes the database.
+router = APIRouter(prefix="/v1", tags=["outcomes"], responses=error_responses(401, 403, 503))
 
 _STATUS_OF_RULE: dict[type[OutcomesRuleViolated], int] = {
     ParticipantMustBeKnown: status.HTTP_404_NOT_FOUND,
@@ -49,22 +51,14 @@ _STATUS_OF_RULE: dict[type[OutcomesRuleViolated], int] = {
 
 CaseStaff = Annotated[StaffMember, require_roles(StaffRole.CASEWORKER, StaffRole.MANAGER)]
 ReportingStaff = Annotated[StaffMember, require_roles(StaffRole.REPORTING, StaffRole.MANAGER)]
-
-
-def _unit_of_work(request: Request) -> OutcomesUnitOfWork:
-    factory: Callable[[], OutcomesUnitOfWork] = request.app.state.unit_of_work
-    return factory()
-
-
-UnitOfWork = Annotated[OutcomesUnitOfWork, Depends(_unit_of_work)]
-
-
-def _api_error(violation: OutcomesRuleViolated) -> ApiError:
-    return ApiError(_STATUS_OF_RULE[type(violation)], violation.rule, violation.message, violation.field)
+UnitOfWork = UnitOfWorkOf[OutcomesUnitOfWork]
 
 
 @router.post(
-    "/participants/{participant_id}/exit", status_code=status.HTTP_201_CREATED, response_model=ExitRecorded
+    "/participants/{participant_id}/exit",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ExitRecorded,
+    responses=error_responses(404, 409, 422),
 )
 async def record_exit(
     participant_id: uuid.UUID, body: ExitRequest, request: Request, staff: CaseStaff, uow: UnitOfWork
@@ -81,7 +75,7 @@ async def record_exit(
     try:
         exit_ = await handlers.record_exit(command, uow)
     except OutcomesRuleViolated as violation:
-        raise _api_error(violation) from violation
+        raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
     return ExitRecorded(
         participant_id=participant_id,
         destination=exit_.destination,
@@ -90,27 +84,31 @@ async def record_exit(
     )
 
 
-@router.get("/participants/{participant_id}/outcome", response_model=ParticipantOutcome)
+@router.get(
+    "/participants/{participant_id}/outcome",
+    response_model=ParticipantOutcome,
+    responses=error_responses(404, 422),
+)
 async def view_outcome(participant_id: uuid.UUID, staff: CaseStaff, uow: UnitOfWork) -> ParticipantOutcome:
     try:
         record = await handlers.view_outcome(participant_id, uow)
     except OutcomesRuleViolated as violation:
-        raise _api_error(violation) from violation
+        raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
     return _outcome_view(record)
 
 
-@router.get("/reports/integration", response_model=IntegrationReportView)
+@router.get("/reports/integration", response_model=IntegrationReportView, responses=error_responses(422))
 async def integration_report(
     staff: ReportingStaff,
     uow: UnitOfWork,
-    exited_from: Annotated[dt.date | None, Query(description="First exit date counted.")] = None,
-    exited_to: Annotated[dt.date | None, Query(description="Last exit date counted.")] = None,
+    exited_from: Annotated[PlausibleDate | None, Query(description="First exit date counted.")] = None,
+    exited_to: Annotated[PlausibleDate | None, Query(description="Last exit date counted.")] = None,
     funder: Annotated[Funder | None, Query()] = None,
 ) -> IntegrationReportView:
     try:
         period = ReportPeriod(exited_from=exited_from, exited_to=exited_to)
     except OutcomesRuleViolated as violation:
-        raise _api_error(violation) from violation
+        raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
     return _report_view(await handlers.integration_report(period, funder, uow))
 
 

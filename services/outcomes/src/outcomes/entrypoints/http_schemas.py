@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from werkstattnetz_shared.events.vocabulary import AgeBand, Destination, Funder, ReferralSource, WorkArea
+from werkstattnetz_shared.web.request_models import PlausibleDate, RequestModel
 
 
-class ExitRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ExitRequest(RequestModel):
     destination: Destination
-    exit_date: dt.date
+    exit_date: PlausibleDate
 
 
 class ExitRecorded(BaseModel):

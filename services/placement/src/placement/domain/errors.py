@@ -1,13 +1,10 @@
 """Rule violations of placement's domain. Each names the rule and, where there is one, the field."""
 
+from werkstattnetz_shared.rules import RuleViolated
 
-class PlacementRuleViolated(Exception):
-    rule: str = "placement_rule"
-    field: str | None = None
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class PlacementRuleViolated(RuleViolated):
+    rule = "placement_rule"
 
 
 class SeatMustBeFree(PlacementRuleViolated):

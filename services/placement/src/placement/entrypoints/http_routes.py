@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Path, status
 
 from placement.adapters.read_models import ParticipantPlacement, WorkshopOccupancy
 from placement.application.unit_of_work import PlacementUnitOfWork
 from placement.entrypoints.http_schemas import PlacementView, WaitlistEntryView, WaitlistPage, WorkshopView
 from werkstattnetz_shared.events.vocabulary import WorkArea
 from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
-from werkstattnetz_shared.web.errors import ApiError
+from werkstattnetz_shared.web.dependencies import PageLimit, PageOffset
+from werkstattnetz_shared.web.dependencies import UnitOfWork as UnitOfWorkOf
+from werkstattnetz_shared.web.errors import ApiError, error_responses
 
-router = APIRouter(prefix="/v1", tags=["placement"])
+# Every route needs a token and a role, and reads the database.
+router = APIRouter(prefix="/v1", tags=["placement"], responses=error_responses(401, 403, 503))
 
 # Occupancy figures are anonymous counts, so reporting may see them; who waits or sits where is
 # case work, for caseworkers and managers only.
@@ -23,14 +25,7 @@ OccupancyReaders = Annotated[
     StaffMember, require_roles(StaffRole.CASEWORKER, StaffRole.MANAGER, StaffRole.REPORTING)
 ]
 CaseStaff = Annotated[StaffMember, require_roles(StaffRole.CASEWORKER, StaffRole.MANAGER)]
-
-
-def _unit_of_work(request: Request) -> PlacementUnitOfWork:
-    factory: Callable[[], PlacementUnitOfWork] = request.app.state.unit_of_work
-    return factory()
-
-
-UnitOfWork = Annotated[PlacementUnitOfWork, Depends(_unit_of_work)]
+UnitOfWork = UnitOfWorkOf[PlacementUnitOfWork]
 
 
 @router.get("/workshops", response_model=list[WorkshopView])
@@ -41,7 +36,11 @@ async def list_workshops(staff: OccupancyReaders, uow: UnitOfWork) -> list[Works
     return [_workshop_view(occupancy) for occupancy in workshops]
 
 
-@router.get("/participants/{participant_id}/placement", response_model=PlacementView)
+@router.get(
+    "/participants/{participant_id}/placement",
+    response_model=PlacementView,
+    responses=error_responses(404, 422),
+)
 async def participant_placement(
     participant_id: uuid.UUID, staff: CaseStaff, uow: UnitOfWork
 ) -> PlacementView:
@@ -57,13 +56,13 @@ async def participant_placement(
     return _placement_view(placement)
 
 
-@router.get("/workshops/{work_area}/waitlist", response_model=WaitlistPage)
+@router.get("/workshops/{work_area}/waitlist", response_model=WaitlistPage, responses=error_responses(422))
 async def workshop_waitlist(
     work_area: Annotated[WorkArea, Path(description="One of the four work areas.")],
     staff: CaseStaff,
     uow: UnitOfWork,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageLimit = 50,
+    offset: PageOffset = 0,
 ) -> WaitlistPage:
     async with uow:
         spots, total = await uow.read_models.waitlist_page(work_area, limit=limit, offset=offset)

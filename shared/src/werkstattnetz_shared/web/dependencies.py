@@ -1,0 +1,25 @@
+"""Dependencies every service's routes use: the unit of work and bounded paging parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query, Request
+
+UnitOfWorkT = TypeVar("UnitOfWorkT")
+
+
+def _new_unit_of_work(request: Request) -> Any:
+    # The composition root (bootstrap, run from the lifespan) puts the factory on app.state, so
+    # nothing is connected at import time and tests can swap it.
+    return request.app.state.unit_of_work()
+
+
+UnitOfWork = Annotated[UnitOfWorkT, Depends(_new_unit_of_work)]
+"""A fresh unit of work per request: `uow: UnitOfWork[IntakeUnitOfWork]`."""
+
+MAX_PAGE_SIZE = 200
+MAX_OFFSET = 100_000
+
+PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
+PageOffset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]

@@ -1,0 +1,126 @@
+"""What the shared HTTP edge promises, checked on every service's real app (built, not started).
+
+The OpenAPI documents each status a route answers in the real error shape and never FastAPI's
+`HTTPValidationError`; every integer query parameter is bounded; every request body inherits the
+shared `RequestModel`; `/docs` loads nothing from outside the service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from intake.app import create_app as create_intake
+from intake.settings import IntakeSettings
+from notifications.app import create_app as create_notifications
+from notifications.settings import NotificationsSettings
+from outcomes.app import create_app as create_outcomes
+from outcomes.settings import OutcomesSettings
+from placement.app import create_app as create_placement
+from placement.settings import PlacementSettings
+from werkstattnetz_shared.web.request_models import RequestModel
+
+NO_DATABASE = "postgresql://u:p@127.0.0.1:1/none"  # never connected: the lifespan does not run
+ERROR_SHAPE = {"$ref": "#/components/schemas/ErrorResponse"}
+
+SERVICES: dict[str, Callable[[], FastAPI]] = {
+    "intake": lambda: create_intake(IntakeSettings(database_url=NO_DATABASE)),
+    "placement": lambda: create_placement(PlacementSettings(database_url=NO_DATABASE)),
+    "outcomes": lambda: create_outcomes(OutcomesSettings(database_url=NO_DATABASE)),
+    "notifications": lambda: create_notifications(NotificationsSettings(database_url=NO_DATABASE)),
+}
+
+# What each route really answers besides its success, by reading the routes and their use cases.
+EXPECTED_ERRORS = {
+    ("intake", "POST", "/v1/referrals"): {401, 403, 422, 503},
+    ("intake", "GET", "/v1/referrals"): {401, 403, 422, 503},
+    ("intake", "POST", "/v1/referrals/{referral_id}/consent"): {401, 403, 404, 422, 503},
+    ("intake", "POST", "/v1/referrals/{referral_id}/enrol"): {401, 403, 404, 409, 422, 503},
+    ("intake", "GET", "/v1/participants/{participant_id}"): {401, 403, 404, 422, 503},
+    ("placement", "GET", "/v1/workshops"): {401, 403, 503},
+    ("placement", "GET", "/v1/participants/{participant_id}/placement"): {401, 403, 404, 422, 503},
+    ("placement", "GET", "/v1/workshops/{work_area}/waitlist"): {401, 403, 422, 503},
+    ("outcomes", "POST", "/v1/participants/{participant_id}/exit"): {401, 403, 404, 409, 422, 503},
+    ("outcomes", "GET", "/v1/participants/{participant_id}/outcome"): {401, 403, 404, 422, 503},
+    ("outcomes", "GET", "/v1/reports/integration"): {401, 403, 422, 503},
+    ("notifications", "GET", "/v1/deliveries"): {401, 403, 422, 503},
+}
+
+
+def operations(service: str) -> list[tuple[str, str, dict[str, Any]]]:
+    spec = SERVICES[service]().openapi()
+    return [(method.upper(), path, op) for path, ops in spec["paths"].items() for method, op in ops.items()]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_v1_route_documents_exactly_the_errors_it_answers_in_the_real_shape(service: str) -> None:
+    documented = {}
+    for method, path, operation in operations(service):
+        if not path.startswith("/v1/"):
+            continue
+        errors = {int(code) for code in operation["responses"] if int(code) >= 400}
+        documented[(service, method, path)] = errors
+        for code in errors:
+            assert operation["responses"][str(code)]["content"]["application/json"]["schema"] == ERROR_SHAPE
+        assert "Retry-After" in operation["responses"]["503"]["headers"]
+    assert documented == {key: value for key, value in EXPECTED_ERRORS.items() if key[0] == service}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_fastapis_own_validation_error_shape_appears_nowhere(service: str) -> None:
+    spec = SERVICES[service]().openapi()
+    assert not {"HTTPValidationError", "ValidationError"} & set(spec["components"]["schemas"])
+    assert "HTTPValidationError" not in str(spec)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_integer_query_parameter_has_bounds(service: str) -> None:
+    for method, path, operation in operations(service):
+        for parameter in operation.get("parameters", []):
+            schema = parameter["schema"]
+            types = [schema.get("type"), *(option.get("type") for option in schema.get("anyOf", []))]
+            if "integer" in types:
+                assert "minimum" in schema, (method, path, parameter["name"])
+                assert "maximum" in schema, (method, path, parameter["name"])
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_request_body_inherits_the_shared_request_model(service: str) -> None:
+    for route in SERVICES[service]().routes:
+        if isinstance(route, APIRoute) and route.body_field is not None:
+            annotation = route.body_field.field_info.annotation
+            # `Body | None` for optional bodies: every member but None must be a RequestModel.
+            body_types = [
+                kind for kind in getattr(annotation, "__args__", (annotation,)) if kind is not type(None)
+            ]
+            assert body_types, route.path
+            for kind in body_types:
+                assert isinstance(kind, type), route.path
+                assert issubclass(kind, RequestModel), route.path
+
+
+@pytest.fixture(params=list(SERVICES))
+async def service_client(request: pytest.FixtureRequest) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=SERVICES[request.param]())
+    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        yield client
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+async def test_the_docs_load_every_asset_from_the_service_itself(
+    service_client: httpx.AsyncClient, page: str
+) -> None:
+    html = (await service_client.get(page)).text
+    urls = re.findall(r"""(?:src|href|spec-url)=["']([^"']+)["']|url: ?["']([^"']+)["']""", html)
+    referenced = {url for pair in urls for url in pair if url}
+    assert referenced, html
+    assert all(url.startswith("/") for url in referenced), referenced
+    for url in referenced:
+        response = await service_client.get(url)
+        assert response.status_code == 200, url
