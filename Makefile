@@ -17,7 +17,7 @@ help:
 	@echo "make run      start Kafka, PostgreSQL, the SMTP sink and all four services (Ctrl-C stops all)"
 	@echo "make up/down  the same in the background / stop it;  make status  what runs"
 	@echo "make test     ruff, mypy, unit, integration and end-to-end tests against real Kafka and PostgreSQL"
-	@echo "make token ROLE=<intake|caseworker|manager|reporting|admin>  print a development token"
+	@echo "make token ROLE=<intake|caseworker|manager|reporting|monitoring|admin>  print a development token"
 
 # Debian packages the local stack and the tests need (chromium: the offline /docs test renders the
 # page in a real headless browser); a fresh machine of our kind already has most of them.

@@ -104,6 +104,10 @@ class MessagingRuntime:
         """Run a service's own background loop under the same supervision."""
         self.supervisor.supervise(name, run)
 
+    async def refresh_gauges(self) -> None:
+        """Gauges read from the database when metrics are scraped (outbox backlog and age)."""
+        await self.metrics.refresh_outbox_gauges(self._pool)
+
     async def stop(self, timeout_s: float = 15.0) -> None:
         await self.supervisor.stop(timeout_s)
 

@@ -6,7 +6,7 @@ import re
 import socket
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from werkstattnetz_shared.messaging.topics import TopicSettings
@@ -61,6 +61,13 @@ class ServiceSettings(BaseSettings):
         "anything still on a topic stays a no-op.",
     )
     retention_interval_s: float = Field(default=3600, gt=0)
+
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        min_length=24,
+        description="A static bearer token a Prometheus scrape job may use for /metrics "
+        "(besides staff tokens with the monitoring role).",
+    )
 
     jwt_secret: str = DEVELOPMENT_JWT_SECRET
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"

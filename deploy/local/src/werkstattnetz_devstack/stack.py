@@ -178,7 +178,10 @@ class LocalStack:
             url = self.settings.service_url(service)
             log_file = self._service_log(service.name)
             wait_for_http_ok(f"{url}/health/ready", SERVICE_READY_TIMEOUT, process, log_file)
-            self._record(service.name, url, process.pid, log_file, "ready: /health/ready")
+            details = (
+                "ready: /health/ready  docs: /docs  metrics: /metrics (token with role monitoring)"
+            )
+            self._record(service.name, url, process.pid, log_file, details)
 
     def _service_log(self, name: str) -> Path:
         return self.settings.logs_folder / f"{name}.log"

@@ -8,11 +8,9 @@ from fastapi import FastAPI
 
 from intake.application.unit_of_work import IntakeUnitOfWork
 from intake.settings import IntakeSettings
-from werkstattnetz_shared.db.checks import database_check
-from werkstattnetz_shared.db.migrations import migrate_to_head
-from werkstattnetz_shared.db.pool import close_pool, connect_pool
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
+from werkstattnetz_shared.web.lifespan import background_messaging, service_database
 
 SERVICE_NAME = "intake"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -21,15 +19,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: IntakeSettings = app.state.settings
-    pool = await connect_pool(settings.database_url)
-    await migrate_to_head(settings.database_url, MIGRATIONS)
-    runtime = MessagingRuntime(settings, pool, service_name=SERVICE_NAME, own_topic=INTAKE_EVENTS)
-    runtime.start()
-    app.state.unit_of_work = lambda: IntakeUnitOfWork(pool, settings)
-    app.state.runtime = runtime
-    app.state.readiness_checks.update(database=database_check(pool), **runtime.readiness_checks)
-    try:
-        yield
-    finally:
-        await runtime.stop()
-        await close_pool(pool)
+    async with service_database(app, settings, MIGRATIONS) as pool:
+        runtime = MessagingRuntime(
+            settings,
+            pool,
+            service_name=SERVICE_NAME,
+            own_topic=INTAKE_EVENTS,
+            metrics=app.state.metrics.messaging,
+        )
+        app.state.unit_of_work = lambda: IntakeUnitOfWork(pool, settings)
+        async with background_messaging(app, runtime):
+            yield

@@ -9,11 +9,9 @@ from fastapi import FastAPI
 from outcomes.application.unit_of_work import OutcomesUnitOfWork
 from outcomes.entrypoints.event_handlers import event_handler
 from outcomes.settings import OutcomesSettings
-from werkstattnetz_shared.db.checks import database_check
-from werkstattnetz_shared.db.migrations import migrate_to_head
-from werkstattnetz_shared.db.pool import close_pool, connect_pool
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
+from werkstattnetz_shared.web.lifespan import background_messaging, service_database
 
 SERVICE_NAME = "outcomes"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -22,26 +20,20 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: OutcomesSettings = app.state.settings
-    pool = await connect_pool(settings.database_url)
-    await migrate_to_head(settings.database_url, MIGRATIONS)
+    async with service_database(app, settings, MIGRATIONS) as pool:
 
-    def unit_of_work() -> OutcomesUnitOfWork:
-        return OutcomesUnitOfWork(pool, settings)
+        def unit_of_work() -> OutcomesUnitOfWork:
+            return OutcomesUnitOfWork(pool, settings)
 
-    runtime = MessagingRuntime(
-        settings,
-        pool,
-        service_name=SERVICE_NAME,
-        own_topic=OUTCOMES_EVENTS,
-        consumed_topics=[INTAKE_EVENTS, PLACEMENT_EVENTS],
-        handler=event_handler(unit_of_work),
-    )
-    runtime.start()
-    app.state.unit_of_work = unit_of_work
-    app.state.runtime = runtime
-    app.state.readiness_checks.update(database=database_check(pool), **runtime.readiness_checks)
-    try:
-        yield
-    finally:
-        await runtime.stop()
-        await close_pool(pool)
+        runtime = MessagingRuntime(
+            settings,
+            pool,
+            service_name=SERVICE_NAME,
+            own_topic=OUTCOMES_EVENTS,
+            consumed_topics=[INTAKE_EVENTS, PLACEMENT_EVENTS],
+            handler=event_handler(unit_of_work),
+            metrics=app.state.metrics.messaging,
+        )
+        app.state.unit_of_work = unit_of_work
+        async with background_messaging(app, runtime):
+            yield

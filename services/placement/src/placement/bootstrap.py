@@ -12,11 +12,9 @@ from placement.application import handlers
 from placement.application.unit_of_work import PlacementUnitOfWork
 from placement.entrypoints.event_handlers import placement_event_handler
 from placement.settings import PlacementSettings
-from werkstattnetz_shared.db.checks import database_check
-from werkstattnetz_shared.db.migrations import migrate_to_head
-from werkstattnetz_shared.db.pool import close_pool, connect_pool
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
+from werkstattnetz_shared.web.lifespan import background_messaging, service_database
 
 SERVICE_NAME = "placement"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -25,9 +23,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: PlacementSettings = app.state.settings
-    pool = await connect_pool(settings.database_url)
-    try:
-        await migrate_to_head(settings.database_url, MIGRATIONS)
+    async with service_database(app, settings, MIGRATIONS) as pool:
 
         def unit_of_work() -> PlacementUnitOfWork:
             return PlacementUnitOfWork(pool, settings)
@@ -46,14 +42,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             own_topic=PLACEMENT_EVENTS,
             consumed_topics=[INTAKE_EVENTS, OUTCOMES_EVENTS],
             handler=placement_event_handler(unit_of_work, settings.timezone),
+            metrics=app.state.metrics.messaging,
         )
-        runtime.start()
         app.state.unit_of_work = unit_of_work
-        app.state.runtime = runtime
-        app.state.readiness_checks.update(database=database_check(pool), **runtime.readiness_checks)
-        try:
+        async with background_messaging(app, runtime):
             yield
-        finally:
-            await runtime.stop()
-    finally:
-        await close_pool(pool)

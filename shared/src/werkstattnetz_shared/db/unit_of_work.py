@@ -15,6 +15,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
+from werkstattnetz_shared.faults import is_infrastructure_failure
 from werkstattnetz_shared.messaging.inbox import Inbox
 from werkstattnetz_shared.messaging.outbox import Outbox
 
@@ -36,10 +37,8 @@ class PostgresUnitOfWork:
         return self._connection  # type: ignore[return-value]
 
     async def __aenter__(self) -> Self:
-        self._connection = await self._pool.acquire()
+        await self._begin()
         try:
-            self._transaction = self._connection.transaction()
-            await self._transaction.start()
             self.outbox = Outbox(self.connection, self._outbox_topic)
             self.inbox = Inbox(self.connection, self._consumer_name)
             self._open_repositories(self.connection)
@@ -47,9 +46,34 @@ class PostgresUnitOfWork:
             # `async with` does not call __aexit__ when __aenter__ fails (a task cancelled at
             # shutdown, a database error): give the connection back here, or the pool never closes.
             connection, self._connection, self._transaction = self._connection, None, None
-            await self._give_back(connection)
+            if connection is not None:
+                await self._give_back(connection)
             raise
         return self
+
+    async def _begin(self) -> None:
+        """Acquire a connection and start the transaction, trying a second connection once.
+
+        After the database restarted (or terminated its sessions), the pool still holds
+        connections whose server side is gone; the first use of each fails. Nothing has happened
+        yet at this point, so trying a fresh connection is safe and spares a request a 503.
+        """
+        for attempt in (1, 2):
+            self._connection = await self._pool.acquire()
+            try:
+                self._transaction = self._connection.transaction()
+                await self._transaction.start()
+                return
+            except Exception as error:
+                connection, self._connection, self._transaction = self._connection, None, None
+                await self._give_back(connection)
+                if attempt == 2 or not is_infrastructure_failure(error):
+                    raise
+                log.info("a pooled connection was dead; trying another: %r", error)
+            except BaseException:
+                connection, self._connection, self._transaction = self._connection, None, None
+                await self._give_back(connection)
+                raise
 
     def _open_repositories(self, connection: asyncpg.Connection) -> None:
         """Hook for subclasses: bind repositories to this transaction's connection."""

@@ -16,6 +16,7 @@ from werkstattnetz_shared.web.docs import install_offline_docs
 from werkstattnetz_shared.web.edge import HttpEdgeMiddleware
 from werkstattnetz_shared.web.errors import install_error_handlers
 from werkstattnetz_shared.web.health import router as health_router
+from werkstattnetz_shared.web.metrics import install_metrics
 
 
 def create_service_app(
@@ -45,7 +46,8 @@ def create_service_app(
     install_error_handlers(app)
     install_offline_docs(app)
     app.include_router(health_router)
-    app.add_middleware(HttpEdgeMiddleware)
+    service_metrics = install_metrics(app)
+    app.add_middleware(HttpEdgeMiddleware, metrics=service_metrics.http)
     return app
 
 

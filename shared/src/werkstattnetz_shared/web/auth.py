@@ -34,6 +34,7 @@ class StaffRole(StrEnum):
     CASEWORKER = "caseworker"
     MANAGER = "manager"
     REPORTING = "reporting"
+    MONITORING = "monitoring"  # operations: /metrics, no case data
     ADMIN = "admin"
 
 
@@ -87,7 +88,7 @@ class TokenVerifier:
         return jwt.encode(claims, self.secret, algorithm=self.algorithm)
 
 
-_bearer = HTTPBearer(auto_error=False)
+bearer_credentials = HTTPBearer(auto_error=False)
 
 
 def _is_numeric_date(value: object) -> bool:
@@ -102,7 +103,7 @@ def _unauthorized() -> HTTPException:
 
 def current_staff_member(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_credentials)],
 ) -> StaffMember:
     if credentials is None:
         raise _unauthorized()
@@ -118,9 +119,14 @@ def require_roles(*roles: StaffRole) -> Any:
     """A dependency that admits staff holding at least one of `roles` (or admin)."""
 
     def check(staff: Annotated[StaffMember, Depends(current_staff_member)]) -> StaffMember:
-        if not staff.has_any(roles):
-            needed = ", ".join(role.value for role in roles)
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"this needs one of the roles: {needed}")
-        return staff
+        return require_role_of(staff, roles)
 
     return Depends(check)
+
+
+def require_role_of(staff: StaffMember, roles: tuple[StaffRole, ...]) -> StaffMember:
+    """`staff` if they hold one of `roles` (or admin); 403 otherwise."""
+    if not staff.has_any(roles):
+        needed = ", ".join(role.value for role in roles)
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"this needs one of the roles: {needed}")
+    return staff

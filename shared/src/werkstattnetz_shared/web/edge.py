@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -22,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from werkstattnetz_shared.faults import is_infrastructure_failure
 from werkstattnetz_shared.logging import current_correlation_id
 from werkstattnetz_shared.web.errors import RETRY_AFTER_S, error_body
+from werkstattnetz_shared.web.metrics import HttpMetrics
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,9 @@ NO_STORE_PREFIX = "/v1"
 
 
 class HttpEdgeMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,11 +51,14 @@ class HttpEdgeMiddleware:
         path: str = scope.get("path", "")
         no_store = path == NO_STORE_PREFIX or path.startswith(NO_STORE_PREFIX + "/")
         response_started = False
+        status_code = 500
+        started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal response_started
+            nonlocal response_started, status_code
             if message["type"] == "http.response.start":
                 response_started = True
+                status_code = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers[CORRELATION_HEADER] = correlation_id
                 for name, value in SECURITY_HEADERS.items():
@@ -90,6 +96,19 @@ class HttpEdgeMiddleware:
                 )
         finally:
             current_correlation_id.reset(token)
+            if self.metrics is not None:
+                self.metrics.observe(
+                    scope.get("method", ""),
+                    _route_template(scope),
+                    status_code,
+                    time.perf_counter() - started,
+                )
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's template (`/v1/referrals/{referral_id}/enrol`), never the raw path."""
+    route = scope.get("route")
+    return str(getattr(route, "path", "unmatched")) if route is not None else "unmatched"
 
 
 async def _answer(

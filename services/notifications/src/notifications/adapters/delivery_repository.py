@@ -96,6 +96,10 @@ class DeliveryRepository:
             delivery.last_error,
         )
 
+    async def count_by_status(self) -> dict[DeliveryStatus, int]:
+        rows = await self._connection.fetch("SELECT status, count(*) AS n FROM deliveries GROUP BY status")
+        return {DeliveryStatus(row["status"]): row["n"] for row in rows}
+
     async def exists(self, delivery_id: uuid.UUID) -> bool:
         return bool(
             await self._connection.fetchval("SELECT true FROM deliveries WHERE delivery_id = $1", delivery_id)
