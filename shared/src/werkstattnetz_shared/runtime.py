@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -62,6 +63,11 @@ class MessagingRuntime:
             pool,
             [
                 *messaging_purges(settings.outbox_retention_days, settings.inbox_purge_after_days),
+                Purge(
+                    "idempotency_keys",
+                    "created_at",
+                    dt.timedelta(hours=settings.idempotency_key_retention_hours),
+                ),
                 *extra_purges,
             ],
             interval_s=settings.retention_interval_s,

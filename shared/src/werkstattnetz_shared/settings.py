@@ -60,6 +60,9 @@ class ServiceSettings(BaseSettings):
         description="Inbox rows kept this long; must exceed the topic retention, so a replay of "
         "anything still on a topic stays a no-op.",
     )
+    idempotency_key_retention_hours: float = Field(
+        default=24, gt=0, description="How long a retry with the same Idempotency-Key gets the first answer."
+    )
     retention_interval_s: float = Field(default=3600, gt=0)
 
     metrics_token: SecretStr | None = Field(

@@ -134,3 +134,20 @@ async def test_two_exits_at_once_record_exactly_one(outcomes: OutcomesUnderTest)
     assert len(await outcomes.fetch("SELECT * FROM exits")) == 1
     assert (await outbox_event_types(outcomes, participant_id))[0] == "ParticipantExited"
     assert len(await outcomes.fetch("SELECT * FROM outbox WHERE event_type = 'ParticipantExited'")) == 1
+
+
+async def test_a_retried_exit_with_its_idempotency_key_gets_the_first_answer(
+    outcomes: OutcomesUnderTest,
+) -> None:
+    participant_id = uuid.uuid4()
+    await outcomes.enrol_and_place(participant_id)
+    url = f"/v1/participants/{participant_id}/exit"
+    body = {"destination": "apprenticeship", "exit_date": YESTERDAY.isoformat()}
+    headers = {**CASEWORKER, "Idempotency-Key": str(uuid.uuid4())}
+
+    first, retry = [await outcomes.client.post(url, json=body, headers=headers) for _ in range(2)]
+
+    assert first.status_code == retry.status_code == 201, retry.text
+    assert retry.json() == first.json()
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert await outbox_event_types(outcomes, participant_id) == ["ParticipantExited", "IntegrationAchieved"]

@@ -3,15 +3,17 @@ and nothing that is still needed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import asyncpg
 import pytest
 
 from werkstattnetz_devstack.testing import PostgresForTests
+from werkstattnetz_shared.db.idempotency import IDEMPOTENCY_TABLE_V1
 from werkstattnetz_shared.messaging.ddl import MESSAGING_TABLES_V1
 from werkstattnetz_shared.messaging.metrics import MessagingMetrics
-from werkstattnetz_shared.messaging.retention import RetentionJob, messaging_purges
+from werkstattnetz_shared.messaging.retention import Purge, RetentionJob, messaging_purges
 
 pytestmark = pytest.mark.integration
 
@@ -87,6 +89,27 @@ async def test_with_unlimited_topic_retention_the_inbox_is_kept(postgres_server:
         removed = await RetentionJob(pool, messaging_purges(7, None)).purge_once()
         assert removed == {"outbox": 0}
         assert await connection.fetchval("SELECT array_agg(event_id) FROM inbox") == [kept]
+    finally:
+        await pool.close()
+        await connection.close()
+
+
+async def test_idempotency_keys_go_after_their_retention(postgres_server: PostgresForTests) -> None:
+    dsn = postgres_server.create_database("retention")
+    connection = await asyncpg.connect(dsn)
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    try:
+        await connection.execute(IDEMPOTENCY_TABLE_V1)
+        for key, age_hours in (("old", 25), ("fresh", 1)):
+            await connection.execute(
+                "INSERT INTO idempotency_keys (scope, key, fingerprint, status_code, response, created_at) "
+                "VALUES ('staff', $1, 'f', 201, '{}', now() - make_interval(hours => $2))",
+                key,
+                age_hours,
+            )
+        purge = Purge("idempotency_keys", "created_at", dt.timedelta(hours=24))
+        assert await RetentionJob(pool, [purge]).purge_once() == {"idempotency_keys": 1}
+        assert await connection.fetchval("SELECT array_agg(key) FROM idempotency_keys") == ["fresh"]
     finally:
         await pool.close()
         await connection.close()

@@ -38,9 +38,10 @@ SERVICES: dict[str, Callable[[], FastAPI]] = {
 
 # What each route really answers besides its success, by reading the routes and their use cases.
 EXPECTED_ERRORS = {
-    ("intake", "POST", "/v1/referrals"): {401, 403, 422, 503},
+    # 409 on every creating POST: an Idempotency-Key reused for a different request.
+    ("intake", "POST", "/v1/referrals"): {401, 403, 409, 422, 503},
     ("intake", "GET", "/v1/referrals"): {401, 403, 422, 503},
-    ("intake", "POST", "/v1/referrals/{referral_id}/consent"): {401, 403, 404, 422, 503},
+    ("intake", "POST", "/v1/referrals/{referral_id}/consent"): {401, 403, 404, 409, 422, 503},
     ("intake", "POST", "/v1/referrals/{referral_id}/enrol"): {401, 403, 404, 409, 422, 503},
     ("intake", "GET", "/v1/participants/{participant_id}"): {401, 403, 404, 422, 503},
     ("placement", "GET", "/v1/workshops"): {401, 403, 503},

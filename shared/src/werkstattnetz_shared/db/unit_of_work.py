@@ -15,6 +15,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
+from werkstattnetz_shared.db.idempotency import IdempotentAnswers
 from werkstattnetz_shared.faults import is_infrastructure_failure
 from werkstattnetz_shared.messaging.inbox import Inbox
 from werkstattnetz_shared.messaging.outbox import Outbox
@@ -41,6 +42,7 @@ class PostgresUnitOfWork:
         try:
             self.outbox = Outbox(self.connection, self._outbox_topic)
             self.inbox = Inbox(self.connection, self._consumer_name)
+            self.idempotency = IdempotentAnswers(self.connection)
             self._open_repositories(self.connection)
         except BaseException:
             # `async with` does not call __aexit__ when __aenter__ fails (a task cancelled at

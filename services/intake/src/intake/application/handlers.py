@@ -1,4 +1,9 @@
-"""intake's use cases. Each runs in one transaction: state, audit entry and outbox commit together."""
+"""intake's use cases. Each runs in one transaction: state, audit entry and outbox commit together.
+
+The creating ones (`receive_referral`, `record_consent`, `enrol_referral`) run inside the caller's
+open unit of work (keyword-only `uow`) and do not commit: the HTTP entry point stores the answer
+for an `Idempotency-Key` in the same transaction and commits both together.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +39,7 @@ class EnrolReferral:
     correlation_id: uuid.UUID
 
 
-async def receive_referral(command: ReceiveReferral, uow: IntakeUnitOfWork) -> Referral:
+async def receive_referral(command: ReceiveReferral, *, uow: IntakeUnitOfWork) -> Referral:
     referral = Referral.receive(
         person=command.person,
         referral_source=command.referral_source,
@@ -43,41 +48,35 @@ async def receive_referral(command: ReceiveReferral, uow: IntakeUnitOfWork) -> R
         consent_to_data_processing=command.consent_to_data_processing,
         received_at=dt.datetime.now(dt.UTC),
     )
-    async with uow:
-        await uow.referrals.add(referral)
-        await uow.audit_log.record(
-            staff_subject=command.staff_subject, action="referral_received", referral_id=referral.referral_id
-        )
-        await uow.commit()
+    await uow.referrals.add(referral)
+    await uow.audit_log.record(
+        staff_subject=command.staff_subject, action="referral_received", referral_id=referral.referral_id
+    )
     return referral
 
 
-async def record_consent(referral_id: uuid.UUID, staff_subject: str, uow: IntakeUnitOfWork) -> Referral:
-    async with uow:
-        referral = await uow.referrals.get_for_update(referral_id)
-        if referral is None:
-            raise ReferralNotFound(f"no referral {referral_id}")
-        referral.record_consent()
-        await uow.referrals.save(referral)
-        await uow.audit_log.record(
-            staff_subject=staff_subject, action="consent_recorded", referral_id=referral_id
-        )
-        await uow.commit()
+async def record_consent(referral_id: uuid.UUID, staff_subject: str, *, uow: IntakeUnitOfWork) -> Referral:
+    referral = await uow.referrals.get_for_update(referral_id)
+    if referral is None:
+        raise ReferralNotFound(f"no referral {referral_id}")
+    referral.record_consent()
+    await uow.referrals.save(referral)
+    await uow.audit_log.record(
+        staff_subject=staff_subject, action="consent_recorded", referral_id=referral_id
+    )
     return referral
 
 
-async def enrol_referral(command: EnrolReferral, uow: IntakeUnitOfWork) -> Enrolment:
-    async with uow:
-        referral = await uow.referrals.get_for_update(command.referral_id)
-        if referral is None:
-            raise ReferralNotFound(f"no referral {command.referral_id}")
-        enrolment = referral.enrol(command.enrolled_on, today=command.today, timezone=command.timezone)
-        await uow.referrals.save(referral)
-        await uow.audit_log.record(
-            staff_subject=command.staff_subject, action="enrolled", referral_id=referral.referral_id
-        )
-        await uow.outbox.add(participant_enrolled(enrolment, command.correlation_id))
-        await uow.commit()
+async def enrol_referral(command: EnrolReferral, *, uow: IntakeUnitOfWork) -> Enrolment:
+    referral = await uow.referrals.get_for_update(command.referral_id)
+    if referral is None:
+        raise ReferralNotFound(f"no referral {command.referral_id}")
+    enrolment = referral.enrol(command.enrolled_on, today=command.today, timezone=command.timezone)
+    await uow.referrals.save(referral)
+    await uow.audit_log.record(
+        staff_subject=command.staff_subject, action="enrolled", referral_id=referral.referral_id
+    )
+    await uow.outbox.add(participant_enrolled(enrolment, command.correlation_id))
     return enrolment
 
 

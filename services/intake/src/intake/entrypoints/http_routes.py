@@ -8,6 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
 
 from intake.application import handlers
 from intake.application.unit_of_work import IntakeUnitOfWork
@@ -37,6 +38,7 @@ from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
 from werkstattnetz_shared.web.dependencies import PageLimit
 from werkstattnetz_shared.web.dependencies import UnitOfWork as UnitOfWorkOf
 from werkstattnetz_shared.web.errors import error_responses, rule_violation_error
+from werkstattnetz_shared.web.idempotency import IdempotencyKey, answer_once
 
 # Every route needs a token and a role, and reads or writes the database.
 router = APIRouter(prefix="/v1", tags=["intake"], responses=error_responses(401, 403, 503))
@@ -60,9 +62,15 @@ UnitOfWork = UnitOfWorkOf[IntakeUnitOfWork]
     "/referrals",
     status_code=status.HTTP_201_CREATED,
     response_model=ReferralReceived,
-    responses=error_responses(422),
+    responses=error_responses(409, 422),
 )
-async def receive_referral(body: ReferralRequest, staff: IntakeStaff, uow: UnitOfWork) -> ReferralReceived:
+async def receive_referral(
+    body: ReferralRequest,
+    request: Request,
+    staff: IntakeStaff,
+    uow: UnitOfWork,
+    idempotency_key: IdempotencyKey = None,
+) -> ReferralReceived | JSONResponse:
     command = handlers.ReceiveReferral(
         person=PersonalDetails(
             first_name=body.first_name,
@@ -77,8 +85,12 @@ async def receive_referral(body: ReferralRequest, staff: IntakeStaff, uow: UnitO
         consent_to_data_processing=body.consent_to_data_processing,
         staff_subject=staff.subject,
     )
-    referral = await handlers.receive_referral(command, uow)
-    return ReferralReceived(referral_id=referral.referral_id, status=referral.status.value)
+
+    async def receive() -> ReferralReceived:
+        referral = await handlers.receive_referral(command, uow=uow)
+        return ReferralReceived(referral_id=referral.referral_id, status=referral.status.value)
+
+    return await answer_once(uow, request=request, staff=staff, key=idempotency_key, body=body, work=receive)
 
 
 @router.get("/referrals", response_model=ReferralPage, responses=error_responses(422))
@@ -96,14 +108,32 @@ async def list_referrals(
 
 
 @router.post(
-    "/referrals/{referral_id}/consent", response_model=ReferralSummary, responses=error_responses(404, 422)
+    "/referrals/{referral_id}/consent",
+    response_model=ReferralSummary,
+    responses=error_responses(404, 409, 422),
 )
-async def record_consent(referral_id: uuid.UUID, staff: IntakeStaff, uow: UnitOfWork) -> ReferralSummary:
+async def record_consent(
+    referral_id: uuid.UUID,
+    request: Request,
+    staff: IntakeStaff,
+    uow: UnitOfWork,
+    idempotency_key: IdempotencyKey = None,
+) -> ReferralSummary | JSONResponse:
+    async def record() -> ReferralSummary:
+        return _summary(await handlers.record_consent(referral_id, staff.subject, uow=uow))
+
     try:
-        referral = await handlers.record_consent(referral_id, staff.subject, uow)
+        return await answer_once(
+            uow,
+            request=request,
+            staff=staff,
+            key=idempotency_key,
+            body=None,
+            work=record,
+            status_code=status.HTTP_200_OK,
+        )
     except IntakeRuleViolated as violation:
         raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
-    return _summary(referral)
 
 
 @router.post(
@@ -118,7 +148,8 @@ async def enrol(
     staff: EnrollingStaff,
     uow: UnitOfWork,
     body: EnrolRequest | None = None,
-) -> EnrolmentDone:
+    idempotency_key: IdempotencyKey = None,
+) -> EnrolmentDone | JSONResponse:
     settings: IntakeSettings = request.app.state.settings
     timezone = ZoneInfo(settings.timezone)
     today = dt.datetime.now(timezone).date()
@@ -130,11 +161,17 @@ async def enrol(
         staff_subject=staff.subject,
         correlation_id=request_correlation_id(),
     )
+
+    async def enrol_once() -> EnrolmentDone:
+        enrolment = await handlers.enrol_referral(command, uow=uow)
+        return EnrolmentDone(participant_id=enrolment.participant_id, status="enrolled")
+
     try:
-        enrolment = await handlers.enrol_referral(command, uow)
+        return await answer_once(
+            uow, request=request, staff=staff, key=idempotency_key, body=body, work=enrol_once
+        )
     except IntakeRuleViolated as violation:
         raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
-    return EnrolmentDone(participant_id=enrolment.participant_id, status="enrolled")
 
 
 @router.get(

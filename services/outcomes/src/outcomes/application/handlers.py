@@ -24,18 +24,17 @@ class RecordExit:
     correlation_id: uuid.UUID
 
 
-async def record_exit(command: RecordExit, uow: OutcomesUnitOfWork) -> Exit:
-    """The exit row and its events commit together, or nothing is written."""
-    async with uow:
-        record = await uow.participants.get_for_update(command.participant_id)
-        if record is None:
-            raise _unknown(command.participant_id)
-        exit_ = record.exit_to(command.destination, command.exit_date, command.today)
-        await uow.participants.save(record)
-        await uow.participants.add_exit(record.participant_id, exit_, recorded_by=command.staff_subject)
-        for envelope in events_of_exit(record.participant_id, exit_, command.correlation_id):
-            await uow.outbox.add(envelope)
-        await uow.commit()
+async def record_exit(command: RecordExit, *, uow: OutcomesUnitOfWork) -> Exit:
+    """Runs inside the caller's open unit of work and does not commit: the exit row and its events
+    commit together with the answer the HTTP entry point keeps for an `Idempotency-Key`."""
+    record = await uow.participants.get_for_update(command.participant_id)
+    if record is None:
+        raise _unknown(command.participant_id)
+    exit_ = record.exit_to(command.destination, command.exit_date, command.today)
+    await uow.participants.save(record)
+    await uow.participants.add_exit(record.participant_id, exit_, recorded_by=command.staff_subject)
+    for envelope in events_of_exit(record.participant_id, exit_, command.correlation_id):
+        await uow.outbox.add(envelope)
     return exit_
 
 

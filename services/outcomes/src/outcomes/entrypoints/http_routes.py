@@ -8,6 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
 
 from outcomes.application import handlers
 from outcomes.application.unit_of_work import OutcomesUnitOfWork
@@ -36,6 +37,7 @@ from werkstattnetz_shared.web.app import request_correlation_id
 from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
 from werkstattnetz_shared.web.dependencies import UnitOfWork as UnitOfWorkOf
 from werkstattnetz_shared.web.errors import error_responses, rule_violation_error
+from werkstattnetz_shared.web.idempotency import IdempotencyKey, answer_once
 from werkstattnetz_shared.web.request_models import PlausibleDate
 
 # Every route needs a token and a role, and reads or writes the database.
@@ -61,8 +63,13 @@ UnitOfWork = UnitOfWorkOf[OutcomesUnitOfWork]
     responses=error_responses(404, 409, 422),
 )
 async def record_exit(
-    participant_id: uuid.UUID, body: ExitRequest, request: Request, staff: CaseStaff, uow: UnitOfWork
-) -> ExitRecorded:
+    participant_id: uuid.UUID,
+    body: ExitRequest,
+    request: Request,
+    staff: CaseStaff,
+    uow: UnitOfWork,
+    idempotency_key: IdempotencyKey = None,
+) -> ExitRecorded | JSONResponse:
     settings: OutcomesSettings = request.app.state.settings
     command = handlers.RecordExit(
         participant_id=participant_id,
@@ -72,16 +79,22 @@ async def record_exit(
         staff_subject=staff.subject,
         correlation_id=request_correlation_id(),
     )
+
+    async def exit_once() -> ExitRecorded:
+        exit_ = await handlers.record_exit(command, uow=uow)
+        return ExitRecorded(
+            participant_id=participant_id,
+            destination=exit_.destination,
+            exit_date=exit_.exit_date,
+            integrated=exit_.integrated,
+        )
+
     try:
-        exit_ = await handlers.record_exit(command, uow)
+        return await answer_once(
+            uow, request=request, staff=staff, key=idempotency_key, body=body, work=exit_once
+        )
     except OutcomesRuleViolated as violation:
         raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
-    return ExitRecorded(
-        participant_id=participant_id,
-        destination=exit_.destination,
-        exit_date=exit_.exit_date,
-        integrated=exit_.integrated,
-    )
 
 
 @router.get(
