@@ -57,6 +57,7 @@ class MessagingRuntime:
             pool,
             lambda: idempotent_producer(settings.kafka_bootstrap_servers, f"{service_name}-relay"),
             poll_interval=settings.outbox_poll_interval_s,
+            takeover_grace_s=settings.outbox_relay_takeover_grace_s,
             metrics=self.metrics,
         )
         self.retention = RetentionJob(

@@ -52,6 +52,12 @@ class ServiceSettings(BaseSettings):
     consumer_commit_every_messages: int = Field(default=100, ge=1)
     consumer_commit_every_s: float = Field(default=1.0, gt=0)
     outbox_poll_interval_s: float = Field(default=1.0, gt=0)
+    outbox_relay_takeover_grace_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="How long a relay that just took the lock waits before publishing, so a deposed "
+        "one can still mark what it had in flight.",
+    )
 
     outbox_retention_days: float = Field(default=7, gt=0, description="Published outbox rows kept this long.")
     inbox_retention_days: float = Field(
