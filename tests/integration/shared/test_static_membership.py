@@ -154,24 +154,39 @@ async def test_a_restarted_instance_resumes_without_waiting_out_its_old_session(
     assert resumed_after < SESSION_TIMEOUT_S / 2
 
 
+async def _two_replicas_at_work(
+    kafka: KafkaForTests, tmp_path: Path, processes: list[ConsumerProcess]
+) -> tuple[str, ConsumerProcess, ConsumerProcess]:
+    """Two static members sharing the partitions, everything handled so far committed."""
+    topic, group = await _setup(kafka)
+    first = ConsumerProcess(kafka, topic, group, "placement-1", tmp_path / "first.log")
+    second = ConsumerProcess(kafka, topic, group, "placement-2", tmp_path / "second.log")
+    processes.extend([first, second])
+    first.start()
+    second.start()
+    await _until_both_work(kafka, topic, first, second)
+    await _until_committed(kafka, topic, group)
+    return topic, first, second
+
+
+async def _seconds_until_all_handled_by(
+    kafka: KafkaForTests, topic: str, survivor: ConsumerProcess, since: float, timeout_s: float
+) -> float:
+    events = await _publish_all(kafka, topic, 12)
+    await _until(
+        lambda: {str(e.event_id) for e in events} <= set(survivor.handled()),
+        timeout_s,
+        "the survivor taking over",
+    )
+    return max(survivor.handled()[str(e.event_id)] for e in events) - since
+
+
 async def test_a_normal_shutdown_hands_partitions_over_at_once(
     kafka_broker: KafkaForTests, tmp_path: Path, processes: list[ConsumerProcess]
 ) -> None:
-    topic, group = await _setup(kafka_broker)
-    leaving = ConsumerProcess(kafka_broker, topic, group, "placement-1", tmp_path / "leaving.log")
-    staying = ConsumerProcess(kafka_broker, topic, group, "placement-2", tmp_path / "staying.log")
-    processes.extend([leaving, staying])
-    leaving.start()
-    staying.start()
-    await _until_both_work(kafka_broker, topic, leaving, staying)
-    await _until_committed(kafka_broker, topic, group)
+    topic, leaving, staying = await _two_replicas_at_work(kafka_broker, tmp_path, processes)
     leaving.stop()  # SIGTERM: commit, leave the group as a static member, stop
-    events = await _publish_all(kafka_broker, topic, 12)
-    published_at = time.time()
-    await _until(
-        lambda: {str(e.event_id) for e in events} <= set(staying.handled()), 30, "the survivor taking over"
-    )
-    took_over_after = max(staying.handled()[str(e.event_id)] for e in events) - published_at
+    took_over_after = await _seconds_until_all_handled_by(kafka_broker, topic, staying, time.time(), 30)
     print(f"\n[static membership] survivor took over {took_over_after:.2f}s after the other left")
     assert took_over_after < SESSION_TIMEOUT_S / 2
 
@@ -179,22 +194,10 @@ async def test_a_normal_shutdown_hands_partitions_over_at_once(
 async def test_a_replica_that_dies_for_good_loses_its_partitions_after_the_session_timeout(
     kafka_broker: KafkaForTests, tmp_path: Path, processes: list[ConsumerProcess]
 ) -> None:
-    topic, group = await _setup(kafka_broker)
-    dying = ConsumerProcess(kafka_broker, topic, group, "placement-1", tmp_path / "dying.log")
-    surviving = ConsumerProcess(kafka_broker, topic, group, "placement-2", tmp_path / "surviving.log")
-    processes.extend([dying, surviving])
-    dying.start()
-    surviving.start()
-    await _until_both_work(kafka_broker, topic, dying, surviving)
-    await _until_committed(kafka_broker, topic, group)
+    topic, dying, surviving = await _two_replicas_at_work(kafka_broker, tmp_path, processes)
     dying.kill_hard()
-    killed_at = time.time()
-    events = await _publish_all(kafka_broker, topic, 12)
-    await _until(
-        lambda: {str(e.event_id) for e in events} <= set(surviving.handled()),
-        3 * SESSION_TIMEOUT_S,
-        "the survivor taking the dead replica's partitions",
+    took_over_after = await _seconds_until_all_handled_by(
+        kafka_broker, topic, surviving, time.time(), 3 * SESSION_TIMEOUT_S
     )
-    took_over_after = max(surviving.handled()[str(e.event_id)] for e in events) - killed_at
     print(f"\n[static membership] survivor took over {took_over_after:.2f}s after the kill -9")
     assert took_over_after < SESSION_TIMEOUT_S + 5
