@@ -10,7 +10,7 @@ import email
 import email.policy
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -43,10 +43,15 @@ class KeepMailInMemory:
     """aiosmtpd handler; aiosmtpd finds its hooks by these upper-case names."""
 
     mails: list[EmailMessage] = field(default_factory=list)
+    # Runs (in the SMTP server's thread) just before a mail is accepted: lets a test break
+    # something while the sender waits for the "250".
+    before_accepting: Callable[[], Awaitable[None]] | None = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
+        if self.before_accepting is not None:
+            await self.before_accepting()
         self.mails.append(message)
         return "250 Message accepted"
 
@@ -56,6 +61,9 @@ class SmtpServer:
         self.port = port
         self._handler = KeepMailInMemory()
         self._controller: Controller | None = None
+
+    def before_accepting(self, hook: Callable[[], Awaitable[None]] | None) -> None:
+        self._handler.before_accepting = hook
 
     @property
     def mails(self) -> list[EmailMessage]:

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from werkstattnetz_devstack.processes import (
     StartupFailedError,
     process_is_alive,
     raise_if_process_died,
+    signal_process_group,
     start_logged_process,
     stop_process,
     stop_process_group,
@@ -108,6 +110,25 @@ class KafkaBroker:
     def restart(self, timeout: float = 60.0) -> None:
         """Stop and start again on the same port and data, e.g. to simulate a Kafka outage."""
         self.stop()
+        self.start()
+        self.wait_until_ready(timeout)
+
+    def kill(self, timeout: float = 30.0) -> None:
+        """SIGKILL the broker, as a crash would: no controlled shutdown, no clean log close.
+
+        What it acknowledged is in the operating system's page cache already, so nothing
+        acknowledged is lost; the next start recovers the unflushed log segments.
+        """
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            signal_process_group(process.pid, signal.SIGKILL)
+            process.wait(timeout=timeout)
+        (self.data_dir / "broker.pid").unlink(missing_ok=True)
+
+    def kill_and_restart(self, timeout: float = 60.0) -> None:
+        """Crash the broker (SIGKILL) and start it again on the same data and ports; returns once
+        it answers admin requests again."""
+        self.kill()
         self.start()
         self.wait_until_ready(timeout)
 

@@ -118,6 +118,35 @@ class PostgresServer:
         if self.is_running:
             return  # left by an earlier run on the same data: reuse it rather than fight it
         ensure_port_is_free(self.host, self.port, "PostgreSQL", "POSTGRES_PORT")
+        command = ["pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file)]
+        command += ["-w", "-t", str(int(timeout)), "-o", self._server_options()]
+        started = self._run_as_server_user(command)
+        if started.returncode != 0:
+            raise StartupFailedError(
+                f"PostgreSQL did not start on port {self.port}:\n{started.stdout}{started.stderr}\n"
+                f"{tail_of_file(self.log_file)}"
+            )
+
+    def restart_immediately(self, timeout: float = 60.0) -> None:
+        """A simulated crash: `pg_ctl restart -m immediate`, then wait until it takes logins.
+
+        Immediate mode ends every server process at once without a checkpoint, so the start that
+        follows runs crash recovery from the WAL, as after a crash of the server (not of the
+        machine: what reached the operating system survives). Clients see their connections die
+        mid-transaction and new ones refused while it recovers.
+        """
+        command = ["pg_ctl", "restart", "-D", str(self.data_dir), "-m", "immediate"]
+        # -l again: without it the new postmaster would write to (and hold open) our stdout pipe.
+        command += ["-l", str(self.log_file), "-w", "-t", str(int(timeout))]
+        command += ["-o", self._server_options()]
+        restarted = self._run_as_server_user(command)
+        if restarted.returncode != 0:
+            raise StartupFailedError(
+                f"PostgreSQL did not come back after an immediate restart on port {self.port}:\n"
+                f"{restarted.stdout}{restarted.stderr}\n{tail_of_file(self.log_file)}"
+            )
+
+    def _server_options(self) -> str:
         options = [
             f"-c listen_addresses={self.host}",
             f"-p {self.port}",
@@ -126,14 +155,7 @@ class PostgresServer:
         if not self.fsync:
             # Tests throw the data away anyway; skipping disk syncs makes them much faster.
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        command = ["pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file)]
-        command += ["-w", "-t", str(int(timeout)), "-o", " ".join(options)]
-        started = self._run_as_server_user(command)
-        if started.returncode != 0:
-            raise StartupFailedError(
-                f"PostgreSQL did not start on port {self.port}:\n{started.stdout}{started.stderr}\n"
-                f"{tail_of_file(self.log_file)}"
-            )
+        return " ".join(options)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Fast shutdown: roll back open transactions, then stop."""

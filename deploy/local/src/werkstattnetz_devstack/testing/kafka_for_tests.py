@@ -37,6 +37,7 @@ class KafkaForTests:
     mode: str
     make_unavailable: Callable[[], None] | None = None
     bring_back: Callable[[], None] | None = None
+    crash_and_start_again: Callable[[], None] | None = None
 
     def outage(self) -> BrokerOutage:
         """`with`/`async with` block during which the broker is unreachable."""
@@ -47,6 +48,26 @@ class KafkaForTests:
                 "to let them start their own broker for outage tests."
             )
         return BrokerOutage(self.make_unavailable, self.bring_back)
+
+    def kill_and_restart(self) -> None:
+        """SIGKILL the broker and start it again on the same data and ports; returns once it
+        answers again. Blocking: from async code run it with `asyncio.to_thread`."""
+        self.check_kill_and_restart_possible()
+        assert self.crash_and_start_again is not None
+        self.crash_and_start_again()
+
+    def check_kill_and_restart_possible(self) -> None:
+        """Raise `OutageNotPossibleError` (before a test starts its work) unless the fixtures
+        can kill this broker and start it again."""
+        if self.crash_and_start_again is None:
+            raise OutageNotPossibleError(
+                f"Kafka at {self.bootstrap_servers} ({self.mode}) cannot be killed and "
+                "restarted by the test fixtures: only a broker they run as a local process can. "
+                "A broker named by KAFKA_BOOTSTRAP_SERVERS is not theirs; a testcontainer "
+                "restarted after a kill gets new host ports while its advertised listener still "
+                "names the old ones. Run without KAFKA_BOOTSTRAP_SERVERS and without a Docker "
+                "engine for this test."
+            )
 
     def create_topics(self, names: Iterable[str], partitions: int = 1) -> None:
         """Create topics (the brokers do not auto-create them); existing ones are fine."""
@@ -110,7 +131,8 @@ def kafka_in_container() -> Iterator[KafkaForTests]:
 
 @contextmanager
 def kafka_as_local_process(cache: Path, reason: str) -> Iterator[KafkaForTests]:
-    """A fresh local broker on test ports; an outage stops and restarts the process."""
+    """A fresh local broker on test ports; an outage stops and restarts the process, a crash
+    kills it with SIGKILL and starts it again."""
     version = os.environ.get("KAFKA_VERSION", DEFAULT_KAFKA_VERSION)
     with claim_session_slot(cache / "test", "kafka", stop_kafka_left_in) as slot:
         if slot.is_default:
@@ -134,6 +156,7 @@ def kafka_as_local_process(cache: Path, reason: str) -> Iterator[KafkaForTests]:
                 f"local process, Kafka {version} ({reason}), data {broker.data_dir}",
                 make_unavailable=broker.stop,
                 bring_back=bring_back,
+                crash_and_start_again=lambda: broker.kill_and_restart(READY_TIMEOUT),
             )
         finally:
             broker.stop()

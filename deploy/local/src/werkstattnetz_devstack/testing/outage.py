@@ -6,7 +6,8 @@ from types import TracebackType
 
 
 class OutageNotPossibleError(RuntimeError):
-    """The broker was not started by the fixtures, so they cannot take it down."""
+    """The broker or database was not started by the fixtures as a local process, so they cannot
+    take it down (or kill and restart it)."""
 
 
 class BrokerOutage:

@@ -3,7 +3,7 @@
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ from werkstattnetz_devstack.testing.docker_engine import (
     containers_can_be_used,
     testcontainers_class,
 )
+from werkstattnetz_devstack.testing.outage import OutageNotPossibleError
 from werkstattnetz_devstack.testing.session_slot import claim_session_slot
 
 # PostgreSQL truncates identifiers at 63 bytes; leave room for the unique suffix.
@@ -33,6 +34,32 @@ class PostgresForTests:
     admin_dsn: str
     mode: str
     created: list[str] = field(default_factory=list)
+    crash_and_recover: Callable[[], None] | None = None
+
+    def restart_immediately(self) -> None:
+        """Simulate a crash of the server (`pg_ctl restart -m immediate`) and return once it takes
+        logins again. Blocking: from async code run it with `asyncio.to_thread`.
+
+        The test cluster runs with `synchronous_commit=off` for speed; like a real crash, an
+        immediate restart loses the commits of the last moments that were not yet flushed. A
+        database whose acknowledged commits must survive it needs `synchronous_commit = on`
+        (e.g. `ALTER DATABASE … SET synchronous_commit = on`), as production has by default.
+        """
+        self.check_restart_possible()
+        assert self.crash_and_recover is not None
+        self.crash_and_recover()
+
+    def check_restart_possible(self) -> None:
+        """Raise `OutageNotPossibleError` (before a test starts its work) unless the fixtures
+        can restart this server."""
+        if self.crash_and_recover is None:
+            raise OutageNotPossibleError(
+                f"PostgreSQL ({self.mode}) cannot be restarted by the test fixtures: only a server "
+                "they run as a local process can. One named by TEST_POSTGRES_ADMIN_URL is not "
+                "theirs, and in a testcontainer PostgreSQL is the container's main process, so an "
+                "immediate restart would stop the container. Run without TEST_POSTGRES_ADMIN_URL "
+                "and without a Docker engine for this test."
+            )
 
     def create_database(self, name: str = "test") -> str:
         """Create a new database `<name>_<random>` owned by a same-named role; return its DSN.
@@ -106,7 +133,9 @@ def postgres_as_local_process(cache: Path, reason: str) -> Iterator[PostgresForT
         try:
             server.start()
             mode = f"local process ({reason}), data {server.data_dir}"
-            yield PostgresForTests(server.admin_dsn, mode)
+            yield PostgresForTests(
+                server.admin_dsn, mode, crash_and_recover=server.restart_immediately
+            )
         finally:
             server.stop()
             # A private slot's cluster goes with it; so does one kept outside the checkout (see

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass
 
 from notifications.adapters.published_events import notification_sent
@@ -51,7 +52,10 @@ async def record_pending_delivery(command: RecordDelivery, uow: NotificationsUni
 
 
 async def send_next_due_delivery(
-    uow: NotificationsUnitOfWork, mailer: Mailer, policy: RetryPolicy
+    uow: NotificationsUnitOfWork,
+    mailer: Mailer,
+    policy: RetryPolicy,
+    accepted_but_unrecorded: set[uuid.UUID],
 ) -> Delivery | None:
     """Send one due delivery and record the outcome; None when nothing is due.
 
@@ -59,34 +63,49 @@ async def send_next_due_delivery(
     replica never sends the same delivery at the same time, and "sent" commits together with the
     `NotificationSent` outbox row.
 
-    The one window left: if the process dies, or the commit fails, after the mail server accepted
-    the mail but before this transaction committed, the delivery is still pending and is sent
-    again (the same holds when the server's "250 accepted" is lost to a timeout). The resend
-    carries the same Message-ID (derived from the trigger event id), so mail clients and servers
-    that deduplicate by Message-ID show it once. Closing the window entirely would need the mail
-    server to take part in our transaction, which SMTP cannot.
+    A mail the server accepted but whose "sent" could not be committed (the database went away
+    during the SMTP conversation) is remembered in `accepted_but_unrecorded`, the caller's memory:
+    when that delivery comes up again it is only recorded as sent, not mailed again.
+
+    The one window left: if the process dies after the mail server accepted the mail but before
+    "sent" committed, the delivery is still pending and is sent again (the same holds when the
+    server's "250 accepted" is lost to a timeout). The resend carries the same Message-ID (derived
+    from the trigger event id), so mail clients and servers that deduplicate by Message-ID show it
+    once. Closing the window entirely would need the mail server to take part in our transaction,
+    which SMTP cannot.
     """
     async with uow:
         now = dt.datetime.now(dt.UTC)
         delivery = await uow.deliveries.next_due_for_update(now)
         if delivery is None:
             return None
-        try:
-            await mailer.send(delivery)
-        except MailNotSent as error:
-            delivery.record_failed_attempt(str(error), now, policy)
-        except Exception as error:
-            # An unforeseen failure counts as an attempt too, so a mail that breaks the adapter ends
-            # as `failed` instead of being retried forever.
-            log.exception("mailer failed unexpectedly")
-            delivery.record_failed_attempt(f"unexpected {type(error).__name__}: {error}", now, policy)
+        if delivery.delivery_id in accepted_but_unrecorded:
+            log.info("mail was accepted before; recording it as sent without sending it again")
+            delivery.record_sent(now)
         else:
-            delivery.record_sent(dt.datetime.now(dt.UTC))
+            await _send(delivery, mailer, policy, now)
+        if delivery.status is DeliveryStatus.SENT:
+            accepted_but_unrecorded.add(delivery.delivery_id)
             await uow.outbox.add(notification_sent(delivery))
         await uow.deliveries.save(delivery)
         await uow.commit()
+    accepted_but_unrecorded.discard(delivery.delivery_id)
     _log_outcome(delivery)
     return delivery
+
+
+async def _send(delivery: Delivery, mailer: Mailer, policy: RetryPolicy, now: dt.datetime) -> None:
+    try:
+        await mailer.send(delivery)
+    except MailNotSent as error:
+        delivery.record_failed_attempt(str(error), now, policy)
+    except Exception as error:
+        # An unforeseen failure counts as an attempt too, so a mail that breaks the adapter ends
+        # as `failed` instead of being retried forever.
+        log.exception("mailer failed unexpectedly")
+        delivery.record_failed_attempt(f"unexpected {type(error).__name__}: {error}", now, policy)
+    else:
+        delivery.record_sent(dt.datetime.now(dt.UTC))
 
 
 def _log_outcome(delivery: Delivery) -> None:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,8 @@ class MailDispatcher:
         self._poll_interval_s = poll_interval_s
         self._max_outage_backoff_s = max_outage_backoff_s
         self._wakeup = asyncio.Event()
+        # Deliveries the mail server accepted whose "sent" did not commit (see send_next_due_delivery).
+        self._accepted_but_unrecorded: set[uuid.UUID] = set()
 
     async def run(self) -> None:
         """Run until cancelled; infrastructure failures only pause it."""
@@ -76,7 +79,9 @@ class MailDispatcher:
     async def send_due(self) -> int:
         """Send every delivery that is due now; returns how many were attempted."""
         attempted = 0
-        while await send_next_due_delivery(self._unit_of_work(), self._mailer, self._policy):
+        while await send_next_due_delivery(
+            self._unit_of_work(), self._mailer, self._policy, self._accepted_but_unrecorded
+        ):
             attempted += 1
         return attempted
 

@@ -1,0 +1,207 @@
+"""The chaos test's verdicts: each function returns the broken promises it found (empty = kept).
+
+They compare what the clients were told (`Ledger`) with what the databases, the topics and the
+mailbox hold after the system settled (`Evidence`). Events are deduplicated by `event_id` first:
+the relay publishes at least once, and a second copy of the same event is no second fact.
+"""
+
+from __future__ import annotations
+
+import collections
+import uuid
+from collections.abc import Iterable
+
+from tests.e2e.chaos_evidence import Evidence
+from tests.e2e.chaos_traffic import Ledger
+
+DECISIONS = ("ParticipantPlaced", "ParticipantWaitlisted")
+NOTIFIED_BY_PLACEMENT = DECISIONS
+NOTIFIED_BY_OUTCOMES = ("IntegrationAchieved",)
+# Placement status → (distinct ParticipantPlaced, distinct PlacementEnded) it must have published.
+EXPECTED_PLACEMENT_EVENTS = {
+    "placed": (1, 0),
+    "waitlisted": (0, 0),
+    "ended": (1, 1),
+    "left_waitlist": (0, 0),
+}
+
+
+def _some(ids: Iterable[object], limit: int = 5) -> str:
+    listed = sorted(map(str, ids))
+    return ", ".join(listed[:limit]) + (f" … ({len(listed)} in all)" if len(listed) > limit else "")
+
+
+def acknowledged_enrolments_kept(ledger: Ledger, evidence: Evidence) -> list[str]:
+    problems = []
+    if lost := set(ledger.enrolled) - set(evidence.intake_enrolled):
+        problems.append(f"acknowledged enrolments missing in intake's database: {_some(lost)}")
+    if wrong := {p for p, r in ledger.enrolled.items() if evidence.intake_enrolled.get(p, r) != r}:
+        problems.append(f"participant ids belonging to another referral than acknowledged: {_some(wrong)}")
+    enrolled_events = evidence.topics["intake"].by_participant("ParticipantEnrolled")
+    if not_once := {p for p in evidence.intake_enrolled if len(enrolled_events.get(p, [])) != 1}:
+        problems.append(
+            f"enrolments without exactly one ParticipantEnrolled on intake.events: {_some(not_once)}"
+        )
+    if phantoms := set(enrolled_events) - set(evidence.intake_enrolled):
+        problems.append(f"ParticipantEnrolled for people intake has not enrolled: {_some(phantoms)}")
+    placement_knows = {p for p, row in evidence.placement_participants.items() if row["enrolled_on"]}
+    if unknown := set(evidence.intake_enrolled) - placement_knows:
+        problems.append(f"enrolled people placement has no participants row for: {_some(unknown)}")
+    return problems
+
+
+def every_outbox_row_published(evidence: Evidence) -> list[str]:
+    problems = []
+    for service, outbox in evidence.outboxes.items():
+        on_topic = set(evidence.topics[service].unique)
+        if missing := outbox - on_topic:
+            problems.append(f"{service}: outbox events never published to {service}.events: {_some(missing)}")
+        if foreign := on_topic - outbox:
+            problems.append(f"{service}.events holds events {service}'s outbox never had: {_some(foreign)}")
+    return problems
+
+
+def one_decision_per_enrolment(evidence: Evidence) -> list[str]:
+    """Exactly one ParticipantPlaced/ParticipantWaitlisted caused by each ParticipantEnrolled."""
+    placement = evidence.topics["placement"]
+    caused_by: dict[uuid.UUID, list[uuid.UUID]] = collections.defaultdict(list)
+    for decision in placement.of_type(*DECISIONS):
+        if decision.causation_id is not None:
+            caused_by[decision.causation_id].append(decision.event_id)
+    problems = []
+    not_once = {
+        enrolled.participant_id: len(caused_by.get(enrolled.event_id, []))
+        for enrolled in evidence.topics["intake"].of_type("ParticipantEnrolled")
+        if len(caused_by.get(enrolled.event_id, [])) != 1
+    }
+    if not_once:
+        problems.append(f"enrolments without exactly one placement decision (participant: count): {not_once}")
+    placed = placement.by_participant("ParticipantPlaced")
+    ended = placement.by_participant("PlacementEnded")
+    for participant_id, row in evidence.placement_participants.items():
+        expected = EXPECTED_PLACEMENT_EVENTS.get(row["status"])
+        published = (len(placed.get(participant_id, [])), len(ended.get(participant_id, [])))
+        if expected is None or published != expected:
+            problems.append(
+                f"participant {participant_id} is {row['status']} in placement but "
+                f"placement.events holds {published[0]} ParticipantPlaced and {published[1]} PlacementEnded"
+            )
+    return problems
+
+
+def seats_within_capacity_and_used(evidence: Evidence) -> list[str]:
+    seated = collections.Counter(
+        r["work_area"] for r in evidence.placement_participants.values() if r["status"] == "placed"
+    )
+    waiting = collections.Counter(
+        r["work_area"] for r in evidence.placement_participants.values() if r["status"] == "waitlisted"
+    )
+    problems = []
+    for area, capacity in evidence.workshops.items():
+        if seated[area] > capacity:
+            problems.append(f"{area}: {seated[area]} people placed on {capacity} seats")
+        if waiting[area] and seated[area] < capacity:
+            problems.append(f"{area}: {capacity - seated[area]} free seats while {waiting[area]} people wait")
+    return problems
+
+
+def exits_recorded_once_and_seats_freed(ledger: Ledger, evidence: Evidence) -> list[str]:
+    problems = []
+    recorded = evidence.outcomes_exits
+    if lost := set(ledger.exits) - set(recorded):
+        problems.append(f"acknowledged exits missing in outcomes' database: {_some(lost)}")
+    if unasked := set(recorded) - set(ledger.exits):
+        problems.append(f"exits in outcomes' database no client was told about: {_some(unasked)}")
+    if wrong := {
+        p for p, d in ledger.exits.items() if p in recorded and recorded[p]["destination"] != d.value
+    }:
+        problems.append(f"exits recorded with another destination than acknowledged: {_some(wrong)}")
+    outcomes = evidence.topics["outcomes"]
+    exited_events = outcomes.by_participant("ParticipantExited")
+    if not_once := {
+        p for p in set(recorded) | set(exited_events) if len(exited_events.get(p, [])) != (p in recorded)
+    }:
+        problems.append(
+            f"exits without exactly one ParticipantExited (or one without exit): {_some(not_once)}"
+        )
+    achieved = outcomes.by_participant("IntegrationAchieved")
+    integrated = {p for p, row in recorded.items() if row["integrated"]}
+    if not_once := {p for p in integrated | set(achieved) if len(achieved.get(p, [])) != (p in integrated)}:
+        problems.append(f"integrations without exactly one IntegrationAchieved: {_some(not_once)}")
+    still_holding = {
+        p
+        for p in recorded
+        if p not in evidence.placement_participants
+        or evidence.placement_participants[p]["status"] not in ("ended", "left_waitlist")
+    }
+    if still_holding:
+        problems.append(
+            f"exited people who still hold a seat or waitlist spot in placement: {_some(still_holding)}"
+        )
+    return problems
+
+
+def one_delivery_per_notified_event(evidence: Evidence) -> list[str]:
+    notified = {
+        *(e.event_id for e in evidence.topics["placement"].of_type(*NOTIFIED_BY_PLACEMENT)),
+        *(e.event_id for e in evidence.topics["outcomes"].of_type(*NOTIFIED_BY_OUTCOMES)),
+    }
+    delivered = {row["trigger_event_id"] for row in evidence.deliveries}
+    problems = []
+    if missing := notified - delivered:
+        problems.append(f"notified events without a delivery: {_some(missing)}")
+    if unasked := delivered - notified:
+        problems.append(f"deliveries for events not on the topics: {_some(unasked)}")
+    if unsent := collections.Counter(row["status"] for row in evidence.deliveries if row["status"] != "sent"):
+        problems.append(f"deliveries that did not end sent: {dict(unsent)}")
+    sent_events = collections.Counter(
+        uuid.UUID(e.data["trigger_event_id"])
+        for e in evidence.topics["notifications"].of_type("NotificationSent")
+    )
+    if not_once := {t for t in delivered | set(sent_events) if sent_events[t] != 1}:
+        problems.append(f"deliveries without exactly one NotificationSent: {_some(not_once)}")
+    return problems
+
+
+def one_mail_per_delivery(evidence: Evidence, *, duplicates_allowed: int) -> list[str]:
+    expected = {row["message_id"] for row in evidence.deliveries}
+    mailbox = evidence.mailbox
+    problems = []
+    if missing := expected - set(mailbox.arrivals):
+        problems.append(f"deliveries whose mail never arrived: {_some(missing)}")
+    if unasked := set(mailbox.arrivals) - expected:
+        problems.append(f"mails no delivery accounts for: {_some(unasked)}")
+    if (duplicates := mailbox.mails - len(mailbox.arrivals)) > duplicates_allowed:
+        problems.append(
+            f"{duplicates} mails sent twice, more than the {duplicates_allowed} crashes that can open the "
+            f"mail window: {mailbox.duplicated}"
+        )
+    return problems
+
+
+def nothing_left_behind(evidence: Evidence) -> list[str]:
+    problems = [
+        f"{service}: {rows} outbox rows unpublished"
+        for service, rows in evidence.pending_outbox_rows.items()
+        if rows
+    ]
+    for topic, count in evidence.dead_letters.items():
+        if count < 0:
+            problems.append(f"{topic} does not exist")
+        elif count > 0:
+            problems.append(f"{topic} holds {count} dead letters")
+    return problems
+
+
+def all_verdicts(ledger: Ledger, evidence: Evidence, *, mail_duplicates_allowed: int) -> list[str]:
+    return [
+        *(f"HTTP: {answer}" for answer in ledger.unexpected),
+        *acknowledged_enrolments_kept(ledger, evidence),
+        *every_outbox_row_published(evidence),
+        *one_decision_per_enrolment(evidence),
+        *seats_within_capacity_and_used(evidence),
+        *exits_recorded_once_and_seats_freed(ledger, evidence),
+        *one_delivery_per_notified_event(evidence),
+        *one_mail_per_delivery(evidence, duplicates_allowed=mail_duplicates_allowed),
+        *nothing_left_behind(evidence),
+    ]
