@@ -8,37 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import tempfile
-import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 
 from intake.app import create_app
 from intake.settings import IntakeSettings
 from tests.support.kafka_tools import unique_prefix
+from tests.support.served_app import free_port, served_over_http
 from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 from werkstattnetz_shared.web.edge import SECURITY_HEADERS
-from werkstattnetz_shared.web.serving import server_config
 
 pytestmark = pytest.mark.integration
 
 BROWSER_TIMEOUT_S = 60
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def served_intake(kafka_broker: KafkaForTests, postgres_server: PostgresForTests) -> Iterator[str]:
+async def served_intake(kafka_broker: KafkaForTests, postgres_server: PostgresForTests) -> AsyncIterator[str]:
     """The base URL of intake run by uvicorn in a thread (its own event loop), lifespan included."""
     settings = IntakeSettings(
         database_url=postgres_server.create_database(f"intake_{uuid.uuid4().hex[:8]}"),
@@ -46,19 +36,8 @@ def served_intake(kafka_broker: KafkaForTests, postgres_server: PostgresForTests
         kafka_topic_prefix=unique_prefix(),
         http_port=free_port(),
     )
-    server = uvicorn.Server(server_config(create_app(settings), settings))
-    thread = threading.Thread(target=server.run, name="intake-uvicorn", daemon=True)
-    thread.start()
-    try:
-        for _ in range(300):
-            if server.started or not thread.is_alive():
-                break
-            threading.Event().wait(0.1)
-        assert server.started, "intake did not start serving within 30 s"
-        yield f"http://127.0.0.1:{settings.http_port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    async with served_over_http(create_app(settings), settings) as base_url:
+        yield base_url
 
 
 async def test_no_answer_carries_a_server_banner_but_each_the_security_headers(served_intake: str) -> None:

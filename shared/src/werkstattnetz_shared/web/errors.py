@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from werkstattnetz_shared.rules import RuleViolated
 
@@ -105,22 +106,52 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
         details = [
-            {
-                "field": ".".join(str(part) for part in issue["loc"] if part != "body"),
-                "rule": issue["type"],
-                "message": issue["msg"],
-            }
+            {"field": _field_of(issue), "rule": issue["type"], "message": issue["msg"]}
             for issue in error.errors()
         ]
-        message = "; ".join(f"{d['field']}: {d['message']}" for d in details)
-        return JSONResponse(
-            error_body("validation_failed", message, details),
-            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-        )
+        return _validation_failed(details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == status.HTTP_400_BAD_REQUEST and isinstance(error.__cause__, ValueError):
+            # FastAPI answers a body it cannot decode as text (not UTF-8) with its own 400; a body
+            # that is not JSON is a 422 `json_invalid`, so this one is too.
+            return _validation_failed(
+                [{"field": "body", "rule": "json_invalid", "message": "the body is not UTF-8 encoded JSON"}]
+            )
+        headers = dict(error.headers or {})
+        if error.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+            headers["Allow"] = ", ".join(_methods_of_path(request))
         code = _HTTP_ERROR_CODES.get(error.status_code, "http_error")
         return JSONResponse(
-            error_body(code, str(error.detail)), status_code=error.status_code, headers=error.headers
+            error_body(code, str(error.detail)), status_code=error.status_code, headers=headers
         )
+
+
+def _field_of(issue: Mapping[str, Any]) -> str:
+    if issue["type"] == "json_invalid":
+        return "body"  # its location is a character position, not a field
+    return ".".join(str(part) for part in issue["loc"] if part != "body")
+
+
+def _validation_failed(details: list[dict[str, Any]]) -> JSONResponse:
+    message = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    return JSONResponse(
+        error_body("validation_failed", message, details), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+    )
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _methods_of_path(request: Request) -> list[str]:
+    """Every method some route answers on this path. Starlette names only the methods of the first
+    route whose path matched, but GET and POST of one path are separate routes here."""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]

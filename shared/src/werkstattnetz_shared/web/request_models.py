@@ -9,10 +9,11 @@ turn `"yes"` into `True` — use `StrictBool`. Each refusal is a 422 naming the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 NO_NUL_CHARACTER = "no_nul_character"
@@ -20,6 +21,7 @@ NO_UNPAIRED_SURROGATE = "no_unpaired_surrogate"
 NO_CONTROL_CHARACTERS = "no_control_characters"
 DATE_PLAUSIBLE = "date_within_plausible_range"
 BIRTH_DATE_PLAUSIBLE = "birth_date_within_plausible_range"
+DATE_FORMAT = "date_written_as_yyyy_mm_dd"
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
@@ -107,6 +109,19 @@ def _no_control_characters(name: str) -> str:
     return name
 
 
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _written_as_a_day(value: Any) -> Any:
+    """Only `YYYY-MM-DD` (or a date already): pydantic would also take a number as Unix time and a
+    midnight datetime as its day, which is not what the OpenAPI's `format: date` promises."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return value
+    raise PydanticCustomError(DATE_FORMAT, "a date must be written as YYYY-MM-DD")
+
+
 def _plausible_date(day: dt.date) -> dt.date:
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise PydanticCustomError(
@@ -138,8 +153,8 @@ function, as a length check that `strip_whitespace` never reaches), so each serv
 constraints first and this last.
 """
 
-PlausibleDate = Annotated[dt.date, AfterValidator(_plausible_date)]
+PlausibleDate = Annotated[dt.date, BeforeValidator(_written_as_a_day), AfterValidator(_plausible_date)]
 """A date a programme record can carry (1990-01-01 … 2100-12-31), not `0001-01-01` or 9999."""
 
-BirthDate = Annotated[dt.date, AfterValidator(_plausible_birth_date)]
+BirthDate = Annotated[dt.date, BeforeValidator(_written_as_a_day), AfterValidator(_plausible_birth_date)]
 """A birth date from 1900-01-01 up to today."""
