@@ -38,7 +38,7 @@ async def test_a_participant_outcomes_never_heard_of_is_404(outcomes: OutcomesUn
             "exit_date_not_before_enrolment",
         ),
         ({"destination": "moon_landing", "exit_date": "2025-02-01"}, "destination", "enum"),
-        ({"destination": "employment", "exit_date": "someday"}, "exit_date", "date_from_datetime_parsing"),
+        ({"destination": "employment", "exit_date": "someday"}, "exit_date", "date_written_as_yyyy_mm_dd"),
         ({"destination": "employment"}, "exit_date", "missing"),
         (
             {"destination": "employment", "exit_date": "0001-01-01"},
