@@ -16,10 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from werkstattnetz_shared.events.envelope import EventEnvelope
 from werkstattnetz_shared.events.vocabulary import (
     AgeBand,
+    ConsentPurpose,
     Destination,
     Funder,
+    LegalBasis,
     PlacementEndReason,
     ReferralSource,
+    RejectionReason,
+    WithdrawalReason,
     WorkArea,
 )
 
@@ -33,8 +37,52 @@ class EventData(BaseModel):
     event_version: ClassVar[int]
 
 
+class FundingShare(BaseModel):
+    """One funder's part of a place: who pays, under which legal basis, which share (no amounts)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    funder: Funder
+    legal_basis: LegalBasis
+    share_percent: int = Field(ge=1, le=100)
+
+
+class ReferralReceived(EventData):
+    """A young person was referred (or came on their own). The participant id is minted here and
+    stays the person's key through enrolment and any later re-entry."""
+
+    event_type: ClassVar[str] = "ReferralReceived"
+    event_version: ClassVar[int] = 1
+
+    referral_source: ReferralSource
+    received_on: dt.date
+    age_band: AgeBand | None = Field(description="Age on the day received; null outside 15–25.")
+    preferred_work_areas: Annotated[list[WorkArea], Field(min_length=1, max_length=4)]
+    re_entry: bool = Field(default=False, description="A former participant referred again.")
+
+
+class ReferralRejected(EventData):
+    event_type: ClassVar[str] = "ReferralRejected"
+    event_version: ClassVar[int] = 1
+
+    reason: RejectionReason
+    rejected_on: dt.date
+
+
+class ReferralWithdrawn(EventData):
+    event_type: ClassVar[str] = "ReferralWithdrawn"
+    event_version: ClassVar[int] = 1
+
+    reason: WithdrawalReason
+    withdrawn_on: dt.date
+
+
 class ParticipantEnrolled(EventData):
-    """Intake enrolled a referred young person; carries only coarse, non-identifying attributes."""
+    """Intake enrolled a referred young person; carries only coarse, non-identifying attributes.
+
+    `funder` is the main funder (the largest share); `funding` lists every share. `enrolment_id`
+    tells one stay in the programme from a later re-entry of the same participant.
+    """
 
     event_type: ClassVar[str] = "ParticipantEnrolled"
     event_version: ClassVar[int] = 1
@@ -44,6 +92,42 @@ class ParticipantEnrolled(EventData):
     funder: Funder
     preferred_work_areas: Annotated[list[WorkArea], Field(min_length=1, max_length=4)]
     enrolled_on: dt.date
+    # Added within v1 (optional, so older events stay valid):
+    enrolment_id: uuid.UUID | None = None
+    re_entry: bool = False
+    funding: Annotated[list[FundingShare], Field(max_length=2)] | None = None
+
+
+class ConsentWithdrawn(EventData):
+    """The person (or their guardian) withdrew a consent; without data-processing consent they
+    cannot be enrolled again."""
+
+    event_type: ClassVar[str] = "ConsentWithdrawn"
+    event_version: ClassVar[int] = 1
+
+    purpose: ConsentPurpose
+    withdrawn_on: dt.date
+
+
+class CaseworkerAssigned(EventData):
+    """Who is responsible for the participant now: the staff member's token subject, so other
+    services can address the right person."""
+
+    event_type: ClassVar[str] = "CaseworkerAssigned"
+    event_version: ClassVar[int] = 1
+
+    caseworker: str = Field(min_length=1, max_length=200)
+    assigned_on: dt.date
+
+
+class ParticipantDataErased(EventData):
+    """The person's personal data was erased (GDPR Art. 17): every service removes what it keeps
+    about them beyond anonymous counts (free text, contact data)."""
+
+    event_type: ClassVar[str] = "ParticipantDataErased"
+    event_version: ClassVar[int] = 1
+
+    erased_on: dt.date
 
 
 class ParticipantPlaced(EventData):
@@ -110,7 +194,13 @@ class NotificationSent(EventData):
 EVENT_CONTRACTS: dict[tuple[str, int], type[EventData]] = {
     (contract.event_type, contract.event_version): contract
     for contract in (
+        ReferralReceived,
+        ReferralRejected,
+        ReferralWithdrawn,
         ParticipantEnrolled,
+        ConsentWithdrawn,
+        CaseworkerAssigned,
+        ParticipantDataErased,
         ParticipantPlaced,
         ParticipantWaitlisted,
         PlacementEnded,

@@ -18,6 +18,7 @@ class ReferralSource(StrEnum):
     JOBCENTER = "jobcenter"
     YOUTH_OFFICE = "youth_office"
     SCHOOL = "school"
+    COUNSELLING = "counselling"
     SELF = "self"
     OTHER = "other"
 
@@ -27,6 +28,43 @@ class Funder(StrEnum):
     YOUTH_OFFICE = "youth_office"
     CITY = "city"
     OTHER = "other"
+
+
+class LegalBasis(StrEnum):
+    """Under which law or budget a place is paid for."""
+
+    SGB2_16_ACTIVATION = "sgb2_16_activation"  # Jobcenter activation measure, §16 SGB II with §45 SGB III
+    SGB8_13_YOUTH_SOCIAL_WORK = "sgb8_13_youth_social_work"  # youth social work, §13 SGB VIII
+    CITY = "city"
+    OWN_FUNDS = "own_funds"
+    OTHER = "other"
+
+
+class RejectionReason(StrEnum):
+    """Why intake did not enrol a referred person (a fixed list, so the funnel can be counted)."""
+
+    OUTSIDE_AGE_RANGE = "outside_age_range"
+    HAS_VOCATIONAL_TRAINING = "has_vocational_training"
+    IN_EMPLOYMENT = "in_employment"
+    NO_CONSENT = "no_consent"
+    BETTER_SUITED_ELSEWHERE = "better_suited_elsewhere"
+    NOT_REACHABLE = "not_reachable"
+    OTHER = "other"
+
+
+class WithdrawalReason(StrEnum):
+    """Why a referral was withdrawn before a decision (by the person or the referring body)."""
+
+    DECLINED_BY_PERSON = "declined_by_person"
+    WITHDRAWN_BY_REFERRER = "withdrawn_by_referrer"
+    FOUND_OTHER_PLACE = "found_other_place"
+    MOVED_AWAY = "moved_away"
+    OTHER = "other"
+
+
+class ConsentPurpose(StrEnum):
+    DATA_PROCESSING = "data_processing"
+    SHARING_WITH_FUNDER = "sharing_with_funder"
 
 
 class AgeBand(StrEnum):
