@@ -125,6 +125,7 @@ class Evidence:
     """Everything the verdicts are computed from, read once the system settled."""
 
     intake_enrolled: dict[uuid.UUID, uuid.UUID]  # participant → referral
+    intake_left: set[uuid.UUID]  # participants whose enrolment intake ended (it heard of the exit)
     placement_participants: dict[uuid.UUID, asyncpg.Record]
     workshops: dict[str, int]  # work area → capacity
     outcomes_exits: dict[uuid.UUID, asyncpg.Record]
@@ -140,7 +141,9 @@ async def gather_evidence(system: ChaosSystem) -> Evidence:
     urls = {name: service.database_url for name, service in system.services.items()}
     bootstrap = system.bootstrap_servers
     intake_rows = await fetch(
-        urls["intake"], "SELECT participant_id, referral_id FROM referrals WHERE participant_id IS NOT NULL"
+        urls["intake"],
+        "SELECT participant_id, referral_id, enrolment_ended_on FROM referrals "
+        "WHERE enrolment_id IS NOT NULL",
     )
     placement_rows = await fetch(urls["placement"], "SELECT * FROM participants")
     workshop_rows = await fetch(urls["placement"], "SELECT work_area, capacity FROM workshops")
@@ -152,6 +155,7 @@ async def gather_evidence(system: ChaosSystem) -> Evidence:
     topics = {name: await events_on(bootstrap, system.topic(f"{name}.events")) for name in system.services}
     return Evidence(
         intake_enrolled={row["participant_id"]: row["referral_id"] for row in intake_rows},
+        intake_left={row["participant_id"] for row in intake_rows if row["enrolment_ended_on"]},
         placement_participants={row["participant_id"]: row for row in placement_rows},
         workshops={row["work_area"]: row["capacity"] for row in workshop_rows},
         outcomes_exits={row["participant_id"]: row for row in exit_rows},

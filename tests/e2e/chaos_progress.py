@@ -1,7 +1,7 @@
 """Has the system worked off the stream yet? Counted from the services' databases alone.
 
 Settled means: every outbox published; every enrolment known to placement and outcomes; every exit
-handled by placement; every placement event handled by outcomes; one delivery, sent, for every
+handled by placement and intake; every placement event handled by outcomes; one delivery, sent, for every
 notified event.
 """
 
@@ -23,6 +23,7 @@ class Progress:
     outcomes_knows: int
     exits: int
     exits_handled_by_placement: int
+    exits_handled_by_intake: int
     placement_events: int  # for outcomes: placed, waitlisted, ended
     placement_events_handled_by_outcomes: int
     notified_events: int
@@ -34,7 +35,7 @@ class Progress:
         return (
             self.pending_outbox_rows == 0
             and self.enrolled == self.placement_knows == self.outcomes_knows
-            and self.exits == self.exits_handled_by_placement
+            and self.exits == self.exits_handled_by_placement == self.exits_handled_by_intake
             and self.placement_events == self.placement_events_handled_by_outcomes
             and self.notified_events == self.deliveries == self.deliveries_sent
         )
@@ -43,9 +44,10 @@ class Progress:
         return (
             f"outbox backlog {self.pending_outbox_rows}; enrolled {self.enrolled}, known to placement "
             f"{self.placement_knows}, to outcomes {self.outcomes_knows}; exits {self.exits}, handled by "
-            f"placement {self.exits_handled_by_placement}; placement events {self.placement_events}, "
-            f"handled by outcomes {self.placement_events_handled_by_outcomes}; notified events "
-            f"{self.notified_events}, deliveries {self.deliveries}, sent {self.deliveries_sent}"
+            f"placement {self.exits_handled_by_placement}, by intake {self.exits_handled_by_intake}; "
+            f"placement events {self.placement_events}, handled by outcomes "
+            f"{self.placement_events_handled_by_outcomes}; notified events {self.notified_events}, "
+            f"deliveries {self.deliveries}, sent {self.deliveries_sent}"
         )
 
 
@@ -58,16 +60,17 @@ async def progress(system: ChaosSystem) -> Progress:
     told_to_outcomes = "('ParticipantPlaced', 'ParticipantWaitlisted', 'PlacementEnded')"
     return Progress(
         pending_outbox_rows=sum(pending),
-        enrolled=await fetch_value(intake, "SELECT count(*) FROM referrals WHERE participant_id IS NOT NULL"),
+        enrolled=await fetch_value(intake, "SELECT count(*) FROM referrals WHERE enrolment_id IS NOT NULL"),
         placement_knows=await fetch_value(
             placement, "SELECT count(*) FROM participants WHERE enrolled_on IS NOT NULL"
         ),
-        outcomes_knows=await fetch_value(
-            outcomes, "SELECT count(*) FROM participants WHERE enrolled_on IS NOT NULL"
-        ),
+        outcomes_knows=await fetch_value(outcomes, "SELECT count(*) FROM stays"),  # one per enrolment
         exits=await fetch_value(outcomes, "SELECT count(*) FROM exits"),
         exits_handled_by_placement=await fetch_value(
             placement, "SELECT count(*) FROM inbox WHERE event_type = 'ParticipantExited'"
+        ),
+        exits_handled_by_intake=await fetch_value(
+            intake, "SELECT count(*) FROM inbox WHERE event_type = 'ParticipantExited'"
         ),
         placement_events=await fetch_value(
             placement, f"SELECT count(*) FROM outbox WHERE event_type IN {told_to_outcomes}"

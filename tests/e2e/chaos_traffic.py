@@ -2,10 +2,13 @@
 
 They behave like a careful front-end: a connection error, a timeout or a 503 (service down,
 database restarting) is retried with a short backoff, under the same `Idempotency-Key` for all
-attempts of one request. An enrolment counts as acknowledged only with a 201 — the first answer or,
-after a lost one, its replay (`Idempotent-Replayed: true`). Should a service not honour the key, a
-retry after a lost 201 gets a 409 `enrol_only_once` instead: the earlier attempt committed, and the
-participant id is looked up through GET /v1/referrals. Exits work alike (`exit_only_once`).
+attempts of one request. Each young person goes through intake's workflow: referral (the
+participant id comes with it), intake interview, consent to data processing, enrolment. An
+enrolment counts as acknowledged only with a 201 — the first answer or, after a lost one, its
+replay (`Idempotent-Replayed: true`). Should a service not honour the key, a retry after a lost
+201 gets a 409 `enrol_only_while_open` instead (the enrolling client is a manager: intake staff
+no longer see an enrolled referral, they would get a 404): the earlier attempt committed, which
+GET /v1/referrals/{id} confirms. Exits work alike (`exit_only_once`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import asyncio
 import collections
 import datetime as dt
 import random
+import string
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -24,10 +28,11 @@ import httpx
 
 from tests.e2e.chaos_system import ChaosSystem
 from tests.support.tokens import auth_header
-from werkstattnetz_shared.events.vocabulary import Destination, Funder, ReferralSource, WorkArea
+from werkstattnetz_shared.events.vocabulary import Destination, Funder, LegalBasis, ReferralSource, WorkArea
 
-INTAKE = auth_header("intake")
-CASEWORKER = auth_header("caseworker")
+INTAKE = auth_header("intake", subject="chaos.intake")
+MANAGER = auth_header("manager", subject="chaos.manager")  # enrols: sees the referral after it, too
+CASEWORKER = auth_header("caseworker", subject="chaos.caseworker")
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 # A single logical request gives up after this long; far longer than any outage in the schedule.
 REQUEST_DEADLINE_S = 120.0
@@ -41,6 +46,14 @@ EXIT_DESTINATIONS = (
     Destination.SCHOOL,
     Destination.DROPOUT,
 )
+LEGAL_BASIS = {
+    Funder.JOBCENTER: LegalBasis.SGB2_16_ACTIVATION,
+    Funder.YOUTH_OFFICE: LegalBasis.SGB8_13_YOUTH_SOCIAL_WORK,
+    Funder.CITY: LegalBasis.CITY,
+    Funder.OTHER: LegalBasis.OTHER,
+}
+INTERVIEW = {"has_completed_vocational_training": False, "is_employed": False}
+CONSENT = {"purpose": "data_processing", "given_by": "participant"}
 
 
 @dataclass
@@ -80,7 +93,8 @@ class ChaosClient:
         self._droppers = answers_lost_on_the_way
 
     async def refer_and_enrol(self) -> uuid.UUID | None:
-        """One young person referred and enrolled; their participant id once acknowledged."""
+        """One young person referred, interviewed, consenting and enrolled; their participant id
+        once the enrolment is acknowledged."""
         intake = self._system.url("intake")
         referral = await self._call("POST", f"{intake}/v1/referrals", INTAKE, self._young_person())
         if referral.status_code != 201:
@@ -88,14 +102,33 @@ class ChaosClient:
             return None
         self._ledger.referrals += 1
         referral_id = uuid.UUID(referral.json()["referral_id"])
+        participant_id = uuid.UUID(referral.json()["participant_id"])
+        interview = await self._call(
+            "POST", f"{intake}/v1/referrals/{referral_id}/interview", INTAKE, INTERVIEW
+        )
+        if interview.status_code != 200:
+            self._unexpected("interview", interview)
+            return None
+        consent = await self._call(
+            "POST", f"{intake}/v1/participants/{participant_id}/consents", INTAKE, CONSENT
+        )
+        if consent.status_code != 201:
+            self._unexpected("consent", consent)
+            return None
         enrolled = await self._call(
-            "POST", f"{intake}/v1/referrals/{referral_id}/enrol", INTAKE, lose_first_answer=self._unlucky()
+            "POST",
+            f"{intake}/v1/referrals/{referral_id}/enrol",
+            MANAGER,
+            {"funding": self._funding()},
+            lose_first_answer=self._unlucky(),
         )
         if enrolled.status_code == 201:
-            participant_id = uuid.UUID(enrolled.json()["participant_id"])
+            if uuid.UUID(enrolled.json()["participant_id"]) != participant_id:
+                self._unexpected("enrolment of another participant than referred", enrolled)
+                return None
             self._ledger.enrolled_by_replay += _replayed(enrolled)
-        elif enrolled.status_code == 409 and _error_code(enrolled) == "enrol_only_once":
-            participant_id = await self._participant_of(referral_id)
+        elif enrolled.status_code == 409 and _error_code(enrolled) == "enrol_only_while_open":
+            await self._confirm_enrolled(referral_id, participant_id)
             self._ledger.enrolled_by_409 += 1
         else:
             self._unexpected("enrolment", enrolled)
@@ -127,21 +160,16 @@ class ChaosClient:
             return
         self._ledger.exits[participant_id] = destination
 
-    async def _participant_of(self, referral_id: uuid.UUID) -> uuid.UUID:
-        """The enrolment committed, only its answer was lost: find the participant id."""
-        after: str | None = None
-        while True:
-            params = {"status": "enrolled", "limit": "200", **({"after": after} if after else {})}
-            page = await self._call(
-                "GET", f"{self._system.url('intake')}/v1/referrals", INTAKE, params=params
-            )
-            assert page.status_code == 200, page.text
-            for item in page.json()["items"]:
-                if item["referral_id"] == str(referral_id):
-                    return uuid.UUID(item["participant_id"])
-            after = page.json()["next_after"]
-            if after is None:
-                raise AssertionError(f"409 enrol_only_once, yet referral {referral_id} is not enrolled")
+    async def _confirm_enrolled(self, referral_id: uuid.UUID, participant_id: uuid.UUID) -> None:
+        """The enrolment committed, only its answer was lost: the referral must say so."""
+        referral = await self._call(
+            "GET", f"{self._system.url('intake')}/v1/referrals/{referral_id}", MANAGER
+        )
+        assert referral.status_code == 200, referral.text
+        seen = referral.json()
+        assert (seen["status"], seen["person"]["participant_id"]) == ("enrolled", str(participant_id)), (
+            f"409 enrol_only_while_open, yet referral {referral_id} is not enrolled: {seen}"
+        )
 
     async def _call(
         self,
@@ -201,14 +229,22 @@ class ChaosClient:
         self._random.shuffle(areas)
         today = dt.date.fromisoformat(_programme_today())
         return {
-            "first_name": f"Chaos{self._random.randrange(10**6)}",
+            # intake compares names by their letters only, so a number would not tell people apart.
+            "first_name": "Chaos" + "".join(self._random.choices(string.ascii_lowercase, k=12)),
             "last_name": "Beispiel",
             "birth_date": today.replace(year=today.year - self._random.randint(16, 24), day=1).isoformat(),
             "referral_source": self._random.choice(list(ReferralSource)).value,
-            "funder": self._random.choice(list(Funder)).value,
             "preferred_work_areas": [area.value for area in areas[: self._random.randint(1, 2)]],
-            "consent_to_data_processing": True,
         }
+
+    def _funding(self) -> list[dict[str, Any]]:
+        """One funder, or two sharing the place."""
+        funders = self._random.sample(list(Funder), self._random.randint(1, 2))
+        first_share = 100 if len(funders) == 1 else self._random.randint(1, 99)
+        return [
+            {"funder": funder.value, "legal_basis": LEGAL_BASIS[funder].value, "share_percent": share}
+            for funder, share in zip(funders, (first_share, 100 - first_share), strict=False)
+        ]
 
 
 def _replayed(response: httpx.Response) -> bool:

@@ -138,6 +138,10 @@ def exits_recorded_once_and_seats_freed(ledger: Ledger, evidence: Evidence) -> l
         problems.append(
             f"exited people who still hold a seat or waitlist spot in placement: {_some(still_holding)}"
         )
+    if unheard := set(recorded) - evidence.intake_left:
+        problems.append(f"exits whose enrolment intake did not end: {_some(unheard)}")
+    if ended_alone := evidence.intake_left - set(recorded):
+        problems.append(f"enrolments intake ended without an exit: {_some(ended_alone)}")
     return problems
 
 

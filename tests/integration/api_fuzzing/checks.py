@@ -47,10 +47,15 @@ def point_some_ids_at_known_records(case: ApiCase, known_ids: dict[str, list[str
     A random UUID names nothing, so without this every call with an id would end in a 404 before
     the handler's rules run. Whether an id is replaced, and by which record, follows from the
     generated value itself, so it is as deterministic as the generation. Only well-formed UUIDs
-    are replaced: a malformed one is the negative case the fuzzer meant to send.
+    are replaced: a malformed one is the negative case the fuzzer meant to send. Ids in path,
+    query and the top level of a JSON body (e.g. intake's `same_person_as`) are pointed alike.
     """
-    for parameters in (case.path_parameters, case.query):
-        for name, value in (parameters or {}).items():
+    body: dict[str, Any] | None = case.body if isinstance(case.body, dict) else None
+    places: list[dict[str, Any] | None] = [case.path_parameters, case.query, body]
+    for parameters in places:
+        if parameters is None:
+            continue
+        for name, value in parameters.items():
             candidates = known_ids.get(name)
             if not candidates or not isinstance(value, str):
                 continue
@@ -83,19 +88,41 @@ def _rules_of_the_domains() -> frozenset[str]:
     return frozenset(rules)
 
 
-# Rules a JSON Schema cannot state, so schema-valid input may break them: the domain rules, the
-# plausibility rules of every request (NUL bytes, control characters in names, date ranges),
-# custom validators (`value_error`: each work area named once) and the paging cursor of
-# notifications that must name a delivery.
-RULES_THE_SCHEMA_CANNOT_STATE = _rules_of_the_domains() | {
-    request_models.NO_NUL_CHARACTER,
-    request_models.NO_UNPAIRED_SURROGATE,
-    request_models.NO_CONTROL_CHARACTERS,
-    request_models.DATE_PLAUSIBLE,
-    request_models.BIRTH_DATE_PLAUSIBLE,
-    "value_error",
-    "after_must_name_a_delivery",
+# The rules intake checks together at enrolment: a refusal (`eligibility_not_met`,
+# `funding_invalid`) names each failed one in its details. Who may be enrolled depends on what
+# intake knows (age on the day, interview, consents), how shares add up on the values of several
+# items; a schema states neither. (1–2 funders and 1–100 % per share it does state.)
+INTAKE_RULES_CHECKED_TOGETHER = {
+    "age_within_programme_range",
+    "no_completed_vocational_training",
+    "not_employed",
+    "consent_to_data_processing_required",
+    "guardian_consent_required_for_minor",
+    "each_funder_once",
+    "shares_add_up_to_100",
 }
+
+# Rules a JSON Schema cannot state, so schema-valid input may break them: the domain rules (each
+# violation class names one: dates after today or before the referral, the same person known
+# already, details that do not match the person a re-entry names, a guardian's consent without
+# their name, …), intake's rules checked together at enrolment, the plausibility rules of every
+# request (NUL bytes, control characters in names, date ranges), custom validators
+# (`value_error`: each work area named once), and paging cursors: notifications' must name a
+# delivery, intake's must be one its list handed out.
+RULES_THE_SCHEMA_CANNOT_STATE = (
+    _rules_of_the_domains()
+    | INTAKE_RULES_CHECKED_TOGETHER
+    | {
+        request_models.NO_NUL_CHARACTER,
+        request_models.NO_UNPAIRED_SURROGATE,
+        request_models.NO_CONTROL_CHARACTERS,
+        request_models.DATE_PLAUSIBLE,
+        request_models.BIRTH_DATE_PLAUSIBLE,
+        "value_error",
+        "after_must_name_a_delivery",
+        "cursor_from_this_list",
+    }
+)
 
 # Found by this check and reported; minor, so they are tolerated here rather than failing the
 # suite. pydantic strips whitespace before it checks `min_length` and `pattern`, so the

@@ -53,13 +53,13 @@ class ServedService:
     name: str
     base_url: str
     known_ids: dict[str, list[str]]
-    """Per parameter name (`referral_id`, `participant_id`, `after`), ids of records it holds."""
+    """Per parameter name (`referral_id`, `participant_id`, `after`, …), ids of records it holds."""
 
 
 ServeService = Callable[[KafkaForTests, PostgresForTests], AbstractAsyncContextManager[ServedService]]
 
 
-def referral(first_name: str, *, birth_date: str, consent: bool) -> dict[str, Any]:
+def referral(first_name: str, *, birth_date: str) -> dict[str, Any]:
     return {
         "first_name": first_name,
         "last_name": "Beispiel",
@@ -67,9 +67,9 @@ def referral(first_name: str, *, birth_date: str, consent: bool) -> dict[str, An
         "email": f"{first_name.lower()}@example.org",
         "phone": "+49 30 123456",
         "referral_source": "jobcenter",
-        "funder": "jobcenter",
+        "referring_organisation": "Jobcenter Berlin Mitte",
+        "contact_person": "Frau Berger",
         "preferred_work_areas": ["care", "bike_metal"],
-        "consent_to_data_processing": consent,
     }
 
 
@@ -122,21 +122,37 @@ async def serve_intake(kafka: KafkaForTests, postgres: PostgresForTests) -> Asyn
         served_over_http(create_intake(settings), settings) as base_url,
         admin_client_of(base_url) as client,
     ):
-        referral_ids = []
-        for person in (
-            referral("Lea", birth_date="2005-06-15", consent=True),  # enrolled below
-            referral("Mia", birth_date="2007-02-01", consent=False),  # enrolling her is a 422
-            referral("Ole", birth_date="2006-09-30", consent=True),  # the fuzzer may enrol him
+        # Lea is enrolled; Mia is interviewed but has not consented (enrolling her is a 422); Ole
+        # has consented, so the fuzzer may enrol him, reject or withdraw his referral, or erase him.
+        referral_ids, participant_ids, consent_ids = [], [], []
+        for person, consents in (
+            (referral("Lea", birth_date="2005-06-15"), True),
+            (referral("Mia", birth_date="2007-02-01"), False),
+            (referral("Ole", birth_date="2006-09-30"), True),
         ):
-            response = await client.post("/v1/referrals", json=person)
-            assert response.status_code == 201, response.text
-            referral_ids.append(response.json()["referral_id"])
-        enrolment = await client.post(f"/v1/referrals/{referral_ids[0]}/enrol")
+            received = await client.post("/v1/referrals", json=person)
+            assert received.status_code == 201, received.text
+            referral_id, participant_id = received.json()["referral_id"], received.json()["participant_id"]
+            interview = {"has_completed_vocational_training": False, "is_employed": False}
+            interviewed = await client.post(f"/v1/referrals/{referral_id}/interview", json=interview)
+            assert interviewed.status_code == 200, interviewed.text
+            if consents:
+                consent = {"purpose": "data_processing", "given_by": "participant"}
+                given = await client.post(f"/v1/participants/{participant_id}/consents", json=consent)
+                assert given.status_code == 201, given.text
+                consent_ids.append(given.json()["consent_id"])
+            referral_ids.append(referral_id)
+            participant_ids.append(participant_id)
+        funding = [{"funder": "jobcenter", "legal_basis": "sgb2_16_activation", "share_percent": 100}]
+        enrolment = await client.post(
+            f"/v1/referrals/{referral_ids[0]}/enrol", json={"funding": funding, "caseworker": "carla"}
+        )
         assert enrolment.status_code == 201, enrolment.text
         known_ids = {
             "referral_id": referral_ids,
-            "after": referral_ids,
-            "participant_id": [enrolment.json()["participant_id"]],
+            "participant_id": participant_ids,
+            "same_person_as": participant_ids,
+            "consent_id": consent_ids,
         }
         yield ServedService("intake", base_url, known_ids)
 

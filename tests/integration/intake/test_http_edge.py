@@ -16,7 +16,15 @@ import pytest
 
 from intake.application.unit_of_work import IntakeUnitOfWork
 from tests.integration.intake.conftest import IntakeUnderTest
-from tests.integration.intake.test_referral_and_enrolment_api import INTAKE_STAFF, refer, referral_body
+from tests.support.intake_flows import (
+    INTAKE_STAFF,
+    MANAGER,
+    consent,
+    enrol,
+    interview,
+    refer,
+    referral_body,
+)
 from tests.support.tcp_proxy import TcpProxy
 from werkstattnetz_shared.web.edge import SECURITY_HEADERS
 
@@ -49,8 +57,8 @@ async def stored_referrals(intake: IntakeUnderTest) -> int:
         ({"birth_date": "2005-06-15T00:00:00"}, "birth_date", "date_written_as_yyyy_mm_dd"),
         ({"birth_date": "0001-01-01"}, "birth_date", "birth_date_within_plausible_range"),
         ({"birth_date": "1899-12-31"}, "birth_date", "birth_date_within_plausible_range"),
-        ({"consent_to_data_processing": "yes"}, "consent_to_data_processing", "bool_type"),
-        ({"consent_to_data_processing": 1}, "consent_to_data_processing", "bool_type"),
+        ({"received_on": "2005-06-15T00:00:00"}, "received_on", "date_written_as_yyyy_mm_dd"),
+        ({"received_on": "1989-12-31"}, "received_on", "date_within_plausible_range"),
     ],
 )
 async def test_unstorable_or_implausible_referrals_are_422_naming_field_and_rule(
@@ -80,21 +88,35 @@ async def test_an_unpaired_surrogate_escaped_in_the_json_is_refused_too(intake: 
 
 
 async def test_a_name_in_any_script_is_stored_as_given(intake: IntakeUnderTest) -> None:
-    referral_id = await refer(intake, first_name="Fa\u200cride", last_name="Ðặng")
-    enrolled = await intake.client.post(f"/v1/referrals/{referral_id}/enrol", headers=INTAKE_STAFF)
-    view = await intake.client.get(
-        f"/v1/participants/{enrolled.json()['participant_id']}", headers=INTAKE_STAFF
-    )
+    received = await refer(intake.client, first_name="Fa\u200cride", last_name="Ðặng")
+    view = await intake.client.get(f"/v1/participants/{received['participant_id']}", headers=INTAKE_STAFF)
     assert (view.json()["first_name"], view.json()["last_name"]) == ("Fa\u200cride", "Ðặng")
+
+
+@pytest.mark.parametrize("answer", ["yes", 1, "true", None])
+async def test_interview_findings_are_json_booleans_or_refused(
+    intake: IntakeUnderTest, answer: object
+) -> None:
+    received = await refer(intake.client)
+    response = await intake.client.post(
+        f"/v1/referrals/{received['referral_id']}/interview",
+        json={"has_completed_vocational_training": False, "is_employed": answer},
+        headers=INTAKE_STAFF,
+    )
+    assert response.status_code == 422, response.text
+    [detail] = response.json()["error"]["details"]
+    assert (detail["field"], detail["rule"]) == ("is_employed", "bool_type")
+    still = await intake.client.get(f"/v1/referrals/{received['referral_id']}", headers=INTAKE_STAFF)
+    assert (still.json()["status"], still.json()["interview"]) == ("received", None)
 
 
 @pytest.mark.parametrize(
     ("enrolled_on", "rule"),
     [
-        (lambda: today_in_berlin() + dt.timedelta(days=1), "enrolled_on_not_in_future"),
-        (lambda: dt.date(2034, 1, 2), "enrolled_on_not_in_future"),
-        (lambda: today_in_berlin() - dt.timedelta(days=1), "enrolled_on_not_before_referral"),
-        (lambda: dt.date(2020, 1, 6), "enrolled_on_not_before_referral"),
+        (lambda: today_in_berlin() + dt.timedelta(days=1), "date_not_in_future"),
+        (lambda: dt.date(2034, 1, 2), "date_not_in_future"),
+        (lambda: today_in_berlin() - dt.timedelta(days=1), "date_not_before_referral"),
+        (lambda: dt.date(2020, 1, 6), "date_not_before_referral"),
         (lambda: dt.date(1, 1, 1), "date_within_plausible_range"),
     ],
     ids=["tomorrow", "2034", "yesterday", "backdated-2020", "year-1"],
@@ -102,30 +124,27 @@ async def test_a_name_in_any_script_is_stored_as_given(intake: IntakeUnderTest) 
 async def test_the_enrolment_day_lies_between_the_referral_day_and_today(
     intake: IntakeUnderTest, enrolled_on: Any, rule: str
 ) -> None:
-    referral_id = await refer(intake)
-    response = await intake.client.post(
-        f"/v1/referrals/{referral_id}/enrol",
-        json={"enrolled_on": enrolled_on().isoformat()},
-        headers=INTAKE_STAFF,
-    )
+    received = await refer(intake.client)
+    await interview(intake.client, received["referral_id"])
+    await consent(intake.client, received["participant_id"])
+    response = await enrol(intake.client, received["referral_id"], enrolled_on=enrolled_on())
     assert response.status_code == 422, response.text
     [detail] = response.json()["error"]["details"]
     assert (detail["field"], detail["rule"]) == ("enrolled_on", rule)
-    listed = await intake.client.get("/v1/referrals", params={"status": "received"}, headers=INTAKE_STAFF)
-    assert [item["referral_id"] for item in listed.json()["items"]] == [referral_id]
+    listed = await intake.client.get("/v1/referrals", params={"status": "interviewed"}, headers=INTAKE_STAFF)
+    assert [item["referral_id"] for item in listed.json()["items"]] == [received["referral_id"]]
 
 
 async def test_an_enrolment_today_is_recorded_with_that_day(intake: IntakeUnderTest) -> None:
-    referral_id = await refer(intake)
-    today = today_in_berlin().isoformat()
-    enrolled = await intake.client.post(
-        f"/v1/referrals/{referral_id}/enrol", json={"enrolled_on": today}, headers=INTAKE_STAFF
-    )
+    received = await refer(intake.client)
+    await interview(intake.client, received["referral_id"])
+    await consent(intake.client, received["participant_id"])
+    today = today_in_berlin()
+    enrolled = await enrol(intake.client, received["referral_id"], enrolled_on=today)
     assert enrolled.status_code == 201, enrolled.text
-    view = await intake.client.get(
-        f"/v1/participants/{enrolled.json()['participant_id']}", headers=INTAKE_STAFF
-    )
-    assert view.json()["enrolled_on"] == today
+    assert enrolled.json()["enrolment"]["enrolled_on"] == today.isoformat()
+    view = await intake.client.get(f"/v1/referrals/{received['referral_id']}", headers=MANAGER)
+    assert view.json()["enrolment"]["enrolled_on"] == today.isoformat()
 
 
 async def test_an_unhandled_error_is_a_500_in_the_error_shape_with_the_correlation_id(
@@ -163,7 +182,7 @@ async def test_an_unreachable_database_is_a_503_with_retry_after_and_recovers(
     pool = await asyncpg.create_pool(proxied_url, min_size=1, max_size=2)
     try:
         intake.app.state.unit_of_work = lambda: IntakeUnitOfWork(pool, intake.settings)
-        await refer(intake)  # through the proxy: the pool works
+        await refer(intake.client)  # through the proxy: the pool works
 
         await proxy.cut()
         for attempt in range(3):  # a pooled connection that died, then new connections refused
@@ -180,7 +199,8 @@ async def test_an_unreachable_database_is_a_503_with_retry_after_and_recovers(
             assert str(proxy.port) not in response.text
 
         await proxy.start()
-        await refer(intake)  # the database is back: so is the API, without a restart
+        # The database is back: so is the API, without a restart (another person: Mia is known).
+        await refer(intake.client, first_name="Lena")
     finally:
         await proxy.cut()
         pool.terminate()

@@ -1,5 +1,5 @@
 """Idempotency-Key on intake's creating requests: a client that retries after a timeout creates no
-second person and no second enrolment, even when both tries arrive at once."""
+second person, consent or enrolment, even when both tries arrive at once."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ import asyncpg
 import pytest
 
 from tests.integration.intake.conftest import IntakeUnderTest
-from tests.integration.intake.test_referral_and_enrolment_api import INTAKE_STAFF, referral_body
+from tests.support.intake_flows import (
+    INTAKE_STAFF,
+    JOBCENTER_ONLY,
+    MANAGER,
+    consent,
+    interview,
+    refer,
+    referral_body,
+)
 from tests.support.tokens import auth_header
 
 pytestmark = pytest.mark.integration
@@ -77,8 +85,12 @@ async def test_keys_belong_to_the_staff_member_who_sent_them(intake: IntakeUnder
         json=referral_body(),
         headers=with_key(key, auth_header("intake", subject="another-colleague")),
     )
-    assert mine.status_code == theirs.status_code == 201
-    assert mine.json()["referral_id"] != theirs.json()["referral_id"]
+    assert mine.status_code == 201
+    # Not a replay of my answer: their request ran, and found the person I had just referred.
+    assert theirs.status_code == 409, theirs.text
+    assert "Idempotent-Replayed" not in theirs.headers
+    assert theirs.json()["error"]["code"] == "same_person_already_known"
+    assert theirs.json()["error"]["conflicting_id"] == mine.json()["participant_id"]
 
 
 async def test_a_refused_request_leaves_the_key_free(intake: IntakeUnderTest) -> None:
@@ -92,18 +104,38 @@ async def test_a_refused_request_leaves_the_key_free(intake: IntakeUnderTest) ->
     assert await _count(intake, "SELECT count(*) FROM idempotency_keys") == 1
 
 
-async def test_a_retried_enrolment_answers_the_same_participant_and_publishes_once(
+async def test_a_retried_consent_is_recorded_once(intake: IntakeUnderTest) -> None:
+    received = await refer(intake.client)
+    url = f"/v1/participants/{received['participant_id']}/consents"
+    body = {"purpose": "data_processing", "given_by": "participant"}
+    key = str(uuid.uuid4())
+    first = await intake.client.post(url, json=body, headers=with_key(key))
+    retry = await intake.client.post(url, json=body, headers=with_key(key))
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert await _count(intake, "SELECT count(*) FROM consents") == 1
+
+
+async def test_a_retried_enrolment_answers_the_same_enrolment_and_publishes_once(
     intake: IntakeUnderTest,
 ) -> None:
-    referral = await intake.client.post("/v1/referrals", json=referral_body(), headers=INTAKE_STAFF)
-    url = f"/v1/referrals/{referral.json()['referral_id']}/enrol"
+    received = await refer(intake.client)
+    await interview(intake.client, received["referral_id"])
+    await consent(intake.client, received["participant_id"])
+    url = f"/v1/referrals/{received['referral_id']}/enrol"
+    body = {"funding": JOBCENTER_ONLY}
     key = str(uuid.uuid4())
-    first = await intake.client.post(url, headers=with_key(key))
-    retry = await intake.client.post(url, headers=with_key(key))
-    assert first.status_code == retry.status_code == 201
-    assert retry.json()["participant_id"] == first.json()["participant_id"]
-    without_key = await intake.client.post(url, headers=INTAKE_STAFF)
+    first = await intake.client.post(url, json=body, headers=with_key(key))
+    # Intake staff no longer see the enrolled referral, yet their retry gets the first answer.
+    retry = await intake.client.post(url, json=body, headers=with_key(key))
+    assert first.status_code == retry.status_code == 201, retry.text
+    assert retry.json() == first.json()
+    assert retry.json()["participant_id"] == received["participant_id"]
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    without_key = await intake.client.post(url, json=body, headers=MANAGER)
     assert without_key.status_code == 409  # a new attempt, not a retry: enrolled already
+    assert without_key.json()["error"]["code"] == "enrol_only_while_open"
     assert await _count(intake, "SELECT count(*) FROM outbox WHERE event_type = 'ParticipantEnrolled'") == 1
 
 

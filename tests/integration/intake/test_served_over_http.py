@@ -88,5 +88,11 @@ async def test_the_docs_render_in_a_browser_without_internet_access(served_intak
     # Swagger UI rendered the operations it read from /openapi.json: each is an `opblock`.
     assert 'class="opblock opblock-post' in dom, dom[:2000]
     assert 'data-path="/v1/referrals"' in dom, dom[:2000]
-    assert "/v1/referrals/{referral_id}/enrol" in dom
+    for path in (
+        "/v1/referrals/{referral_id}/interview",
+        "/v1/referrals/{referral_id}/enrol",
+        "/v1/participants/{participant_id}/consents",
+        "/v1/participants/{participant_id}/erasure",
+    ):
+        assert path in dom, path
     assert "Failed to load API definition" not in dom

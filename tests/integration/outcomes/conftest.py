@@ -20,31 +20,66 @@ from outcomes.settings import OutcomesSettings
 from tests.support.kafka_tools import create_topics, publish, unique_prefix
 from tests.support.service_app import eventually, running_app
 from tests.support.tokens import auth_header
-from werkstattnetz_shared.events import EventData, EventEnvelope, ParticipantEnrolled, ParticipantPlaced
+from werkstattnetz_shared.events import (
+    EventData,
+    EventEnvelope,
+    FundingShare,
+    ParticipantEnrolled,
+    ParticipantPlaced,
+)
 from werkstattnetz_shared.events.vocabulary import AgeBand, Funder, ReferralSource, WorkArea
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 
 CASEWORKER = auth_header("caseworker")
 
 
-def enrolled(participant_id: uuid.UUID, funder: Funder, enrolled_on: dt.date) -> EventEnvelope:
+def enrolled(
+    participant_id: uuid.UUID,
+    funder: Funder,
+    enrolled_on: dt.date,
+    *,
+    re_entry: bool = False,
+    funding: list[FundingShare] | None = None,
+) -> EventEnvelope:
+    """An enrolment with a fresh enrolment id: a new stay of the participant."""
     data = ParticipantEnrolled(
         age_band=AgeBand.AGE_18_20,
         referral_source=ReferralSource.JOBCENTER,
         funder=funder,
         preferred_work_areas=[WorkArea.CARE],
         enrolled_on=enrolled_on,
+        enrolment_id=uuid.uuid4(),
+        re_entry=re_entry,
+        funding=funding,
     )
     return EventEnvelope.wrap(data, producer="intake", participant_id=participant_id)
 
 
-def placed(participant_id: uuid.UUID, work_area: WorkArea, placed_on: dt.date) -> EventEnvelope:
-    data = ParticipantPlaced(work_area=work_area, placed_on=placed_on, from_waitlist=False)
-    return EventEnvelope.wrap(data, producer="placement", participant_id=participant_id)
+def placed(
+    participant_id: uuid.UUID,
+    work_area: WorkArea,
+    placed_on: dt.date,
+    *,
+    on_enrolment: EventEnvelope | None = None,
+    from_waitlist: bool = False,
+) -> EventEnvelope:
+    """As placement publishes it: a placement decided on an enrolment names it as its cause."""
+    data = ParticipantPlaced(work_area=work_area, placed_on=placed_on, from_waitlist=from_waitlist)
+    return placement_event(participant_id, data, on_enrolment)
 
 
-def placement_event(participant_id: uuid.UUID, data: EventData) -> EventEnvelope:
-    return EventEnvelope.wrap(data, producer="placement", participant_id=participant_id)
+def placement_event(
+    participant_id: uuid.UUID, data: EventData, on_enrolment: EventEnvelope | None = None
+) -> EventEnvelope:
+    causation_id = on_enrolment.event_id if on_enrolment else None
+    correlation_id = on_enrolment.correlation_id if on_enrolment else None
+    return EventEnvelope.wrap(
+        data,
+        producer="placement",
+        participant_id=participant_id,
+        correlation_id=correlation_id,
+        causation_id=causation_id,
+    )
 
 
 @dataclass
@@ -96,14 +131,18 @@ class OutcomesUnderTest:
         funder: Funder = Funder.JOBCENTER,
         enrolled_on: dt.date = dt.date(2025, 1, 6),
         work_area: WorkArea | None = WorkArea.CARE,
-    ) -> None:
+        re_entry: bool = False,
+        funding: list[FundingShare] | None = None,
+    ) -> EventEnvelope:
         """Publish the enrolment (and the placement, unless None) and wait until outcomes knows."""
-        await self.publish_intake(enrolled(participant_id, funder, enrolled_on))
+        enrolment = enrolled(participant_id, funder, enrolled_on, re_entry=re_entry, funding=funding)
+        await self.publish_intake(enrolment)
         if work_area is None:
             await self.wait_for_status(participant_id, "enrolled")
-            return
-        await self.publish_placement(placed(participant_id, work_area, enrolled_on))
+            return enrolment
+        await self.publish_placement(placed(participant_id, work_area, enrolled_on, on_enrolment=enrolment))
         await self.wait_for_status(participant_id, "placed")
+        return enrolment
 
     async def exit(self, participant_id: uuid.UUID, destination: str, exit_date: dt.date) -> httpx.Response:
         return await self.client.post(

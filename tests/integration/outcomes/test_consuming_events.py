@@ -22,7 +22,8 @@ async def test_enrolment_teaches_outcomes_the_coarse_facts_of_a_participant(
     outcomes: OutcomesUnderTest,
 ) -> None:
     participant_id = uuid.uuid4()
-    await outcomes.publish_intake(enrolled(participant_id, Funder.CITY, ENROLLED_ON))
+    enrolment = enrolled(participant_id, Funder.CITY, ENROLLED_ON)
+    await outcomes.publish_intake(enrolment)
 
     outcome = await outcomes.wait_for_status(participant_id, "enrolled")
 
@@ -36,25 +37,33 @@ async def test_enrolment_teaches_outcomes_the_coarse_facts_of_a_participant(
         "age_band": "18-20",
         "referral_source": "jobcenter",
         "exit": None,
+        "stay": 1,
+        "enrolment_id": enrolment.data["enrolment_id"],
+        "re_entry": False,
+        "funding": [],
+        "earlier_stays": [],
     }
 
 
 async def test_placement_news_heard_before_the_enrolment_is_kept(outcomes: OutcomesUnderTest) -> None:
     participant_id = uuid.uuid4()
-    await outcomes.publish_placement(placed(participant_id, WorkArea.BIKE_METAL, ENROLLED_ON))
+    enrolment = enrolled(participant_id, Funder.JOBCENTER, ENROLLED_ON)
+    await outcomes.publish_placement(
+        placed(participant_id, WorkArea.BIKE_METAL, ENROLLED_ON, on_enrolment=enrolment)
+    )
 
     async def placement_recorded() -> bool:
         rows = await outcomes.fetch(
-            "SELECT status FROM participants WHERE participant_id = $1", participant_id
+            "SELECT early_status FROM participants WHERE participant_id = $1", participant_id
         )
-        return [row["status"] for row in rows] == ["placed"]
+        return [row["early_status"] for row in rows] == ["placed"]
 
     await eventually(placement_recorded, what="the early placement to be recorded")
     # Recorded, but without an enrolment outcomes does not know the participant yet.
     assert (await outcomes.outcome(participant_id)).status_code == 404
     assert (await outcomes.exit(participant_id, "employment", ENROLLED_ON)).status_code == 404
 
-    await outcomes.publish_intake(enrolled(participant_id, Funder.JOBCENTER, ENROLLED_ON))
+    await outcomes.publish_intake(enrolment)
     outcome = await outcomes.wait_for_status(participant_id, "placed")
 
     assert (outcome["work_area"], outcome["funder"]) == ("bike_metal", "jobcenter")

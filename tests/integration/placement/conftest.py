@@ -31,13 +31,21 @@ CASEWORKER = auth_header("caseworker")
 ENROLLED_ON = dt.date(2026, 11, 23)
 
 
-def enrolled(*areas: WorkArea, participant_id: uuid.UUID | None = None) -> EventEnvelope:
+def enrolled(
+    *areas: WorkArea,
+    participant_id: uuid.UUID | None = None,
+    enrolled_on: dt.date = ENROLLED_ON,
+    enrolment_id: uuid.UUID | None = None,
+) -> EventEnvelope:
+    """A first enrolment; with `participant_id`, a re-entry of that person (a new stay)."""
     data = ParticipantEnrolled(
         age_band=AgeBand.AGE_18_20,
         referral_source=ReferralSource.JOBCENTER,
         funder=Funder.JOBCENTER,
         preferred_work_areas=list(areas),
-        enrolled_on=ENROLLED_ON,
+        enrolled_on=enrolled_on,
+        enrolment_id=enrolment_id or uuid.uuid4(),
+        re_entry=participant_id is not None,
     )
     return EventEnvelope.wrap(data, producer="intake", participant_id=participant_id or uuid.uuid4())
 

@@ -13,7 +13,7 @@ import pytest
 from placement.app import create_app
 from placement.application import handlers
 from placement.application.unit_of_work import PlacementUnitOfWork
-from placement.domain.participant import Enrolment
+from placement.domain.enrolment import Enrolment
 from placement.settings import PlacementSettings
 from tests.integration.placement.conftest import PlacementUnderTest, enrolled
 from tests.support.service_app import running_app
@@ -68,7 +68,7 @@ async def test_concurrent_enrolments_never_overbook_and_queue_in_distinct_positi
                 causation_id=uuid.uuid4(),
             )
             async with uow:
-                await handlers.place_or_waitlist(command, uow)
+                await handlers.place_or_waitlist(command, uow=uow)
                 await uow.commit()
 
         await asyncio.gather(*(enrol_directly() for _ in range(12)))

@@ -1,154 +1,185 @@
-"""intake's enrolment rules: the enrolment day, age 15-25 on that day, consent, enrol only once."""
+"""Who may be enrolled: age on the enrolment day within the programme's limits, no completed
+vocational training, no work, the person's own consent to data processing and — below the guardian
+age — their guardian's in addition. Every rule is checked; a refusal names each that failed."""
+
+from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from intake.domain.age import age_band, age_on
-from intake.domain.errors import (
-    ConsentMissing,
-    EnrolmentDateBeforeReferral,
-    EnrolmentDateInFuture,
-    PersonOutsideAgeRange,
-    ReferralAlreadyEnrolled,
+from intake.domain.consent import Consent, ConsentGiver
+from intake.domain.eligibility import EligibilityRules, InterviewFindings, eligibility_failures
+from intake.domain.errors import NotEligible
+from intake.domain.person import Person
+from intake.domain.referral import ReferralStatus
+from tests.unit.intake.builders import (
+    JOBCENTER_ONLY,
+    RULES,
+    SUITABLE,
+    TODAY,
+    birth_date_for_age,
+    consent,
+    interview,
+    person,
+    referral_in,
 )
-from intake.domain.referral import Enrolment, PersonalDetails, Referral, ReferralStatus
-from werkstattnetz_shared.events.vocabulary import AgeBand, Funder, ReferralSource, WorkArea
-from werkstattnetz_shared.rules import RuleViolated
+from werkstattnetz_shared.events.vocabulary import ConsentPurpose
 
-TODAY = dt.date(2026, 11, 25)
-BERLIN = ZoneInfo("Europe/Berlin")
-# 23:30 UTC on the 19th is already the 20th in Berlin: the referral was received on the 20th.
-RECEIVED_AT = dt.datetime(2026, 11, 19, 23, 30, tzinfo=dt.UTC)
-RECEIVED_ON = dt.date(2026, 11, 20)
+EVERY_RULE = [
+    "age_within_programme_range",
+    "no_completed_vocational_training",
+    "not_employed",
+    "consent_to_data_processing_required",
+    "guardian_consent_required_for_minor",
+]
 
 
-def referral(birth_date: dt.date, *, consent: bool = True) -> Referral:
-    return Referral.receive(
-        person=PersonalDetails(first_name="Mia", last_name="Krause", birth_date=birth_date),
-        referral_source=ReferralSource.YOUTH_OFFICE,
-        funder=Funder.CITY,
-        preferred_work_areas=(WorkArea.GARDEN_LANDSCAPE, WorkArea.CARE),
-        consent_to_data_processing=consent,
-        received_at=RECEIVED_AT,
+def failed_rules(
+    birth_date: dt.date,
+    consents: list[Consent] | None = None,
+    findings: InterviewFindings = SUITABLE,
+    rules: EligibilityRules = RULES,
+    enrolled_on: dt.date = TODAY,
+) -> list[str]:
+    young_person = person(birth_date)
+    given = [consent(young_person)] if consents is None else consents
+    return [f.rule for f in eligibility_failures(rules, birth_date, enrolled_on, findings, given)]
+
+
+def own_and_guardians(young_person: Person) -> list[Consent]:
+    return [consent(young_person), consent(young_person, given_by=ConsentGiver.GUARDIAN)]
+
+
+def test_a_suitable_adult_with_consent_is_eligible() -> None:
+    assert failed_rules(birth_date_for_age(20)) == []
+
+
+def test_someone_without_a_jobcenter_customer_number_is_eligible() -> None:
+    young_person = person(birth_date_for_age(19))
+    assert young_person.known_details.jobcenter_customer_number is None
+    rules = eligibility_failures(RULES, birth_date_for_age(19), TODAY, SUITABLE, [consent(young_person)])
+    assert rules == []
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "eligible"),
+    [
+        (TODAY.replace(year=TODAY.year - 15), True),  # 15th birthday on the enrolment day
+        (TODAY.replace(year=TODAY.year - 15) + dt.timedelta(days=1), False),  # still 14
+        (TODAY.replace(year=TODAY.year - 26) + dt.timedelta(days=1), True),  # 26 tomorrow
+        (TODAY.replace(year=TODAY.year - 26), False),  # 26 today
+    ],
+)
+def test_the_age_counts_on_the_enrolment_day(birth_date: dt.date, eligible: bool) -> None:
+    young_person = person(birth_date)
+    failures = failed_rules(birth_date, own_and_guardians(young_person))
+    assert (failures == []) is eligible
+    if not eligible:
+        assert failures == ["age_within_programme_range"]
+
+
+def test_the_age_is_that_on_the_enrolment_day_not_today() -> None:
+    birth_date = TODAY.replace(year=TODAY.year - 26) - dt.timedelta(days=3)  # turned 26 three days ago
+    young_person = person(birth_date)
+    assert failed_rules(birth_date, enrolled_on=TODAY) == ["age_within_programme_range"]
+    week_ago = TODAY - dt.timedelta(days=7)
+    assert failed_rules(birth_date, [consent(young_person)], enrolled_on=week_ago) == []
+
+
+def test_completed_vocational_training_is_refused() -> None:
+    findings = InterviewFindings(has_completed_vocational_training=True, is_employed=False)
+    assert failed_rules(birth_date_for_age(20), findings=findings) == ["no_completed_vocational_training"]
+
+
+def test_work_is_refused() -> None:
+    findings = InterviewFindings(has_completed_vocational_training=False, is_employed=True)
+    assert failed_rules(birth_date_for_age(20), findings=findings) == ["not_employed"]
+
+
+def test_without_consent_to_data_processing_nobody_is_enrolled() -> None:
+    young_person = person(birth_date_for_age(20))
+    other_purpose = consent(young_person, purpose=ConsentPurpose.SHARING_WITH_FUNDER)
+    withdrawn = consent(young_person)
+    withdrawn.withdraw(TODAY, today=TODAY)
+    for consents in ([], [other_purpose], [withdrawn]):
+        assert failed_rules(birth_date_for_age(20), consents) == ["consent_to_data_processing_required"]
+
+
+def test_a_renewed_consent_after_a_withdrawal_counts() -> None:
+    young_person = person(birth_date_for_age(20))
+    withdrawn = consent(young_person)
+    withdrawn.withdraw(TODAY, today=TODAY)
+    assert failed_rules(birth_date_for_age(20), [withdrawn, consent(young_person, given_on=TODAY)]) == []
+
+
+def test_below_the_guardian_age_a_guardians_consent_is_needed_in_addition() -> None:
+    fifteen = birth_date_for_age(15)
+    young_person = person(fifteen)
+    assert failed_rules(fifteen, [consent(young_person)]) == ["guardian_consent_required_for_minor"]
+    assert failed_rules(fifteen, own_and_guardians(young_person)) == []
+
+
+def test_a_guardians_consent_does_not_replace_the_persons_own() -> None:
+    fifteen = birth_date_for_age(15)
+    guardians_only = [consent(person(fifteen), given_by=ConsentGiver.GUARDIAN)]
+    assert failed_rules(fifteen, guardians_only) == ["consent_to_data_processing_required"]
+
+
+def test_a_guardians_consent_must_be_to_data_processing_and_not_withdrawn() -> None:
+    fifteen = birth_date_for_age(15)
+    young_person = person(fifteen)
+    for_sharing = consent(
+        young_person, given_by=ConsentGiver.GUARDIAN, purpose=ConsentPurpose.SHARING_WITH_FUNDER
     )
+    withdrawn = consent(young_person, given_by=ConsentGiver.GUARDIAN)
+    withdrawn.withdraw(TODAY, today=TODAY)
+    for guardians in (for_sharing, withdrawn):
+        assert failed_rules(fifteen, [consent(young_person), guardians]) == [
+            "guardian_consent_required_for_minor"
+        ]
 
 
-def enrol(young_person: Referral, on: dt.date = TODAY) -> Enrolment:
-    return young_person.enrol(on, today=TODAY, timezone=BERLIN)
+def test_from_the_guardian_age_on_the_persons_own_consent_is_enough() -> None:
+    sixteen = birth_date_for_age(16)
+    assert failed_rules(sixteen, [consent(person(sixteen))]) == []
 
 
-@pytest.mark.parametrize(
-    ("birth_date", "age"),
-    [
-        (dt.date(2011, 11, 25), 15),  # 15th birthday today
-        (dt.date(2011, 11, 26), 14),  # one day short
-        (dt.date(2000, 11, 25), 26),
-        (dt.date(2000, 11, 26), 25),  # turns 26 tomorrow
-        (dt.date(2008, 2, 29), 18),  # leap-day birthday
-    ],
-)
-def test_age_counts_whole_years_up_to_the_day(birth_date: dt.date, age: int) -> None:
-    assert age_on(birth_date, TODAY) == age
+def test_every_failed_rule_is_named_together() -> None:
+    fourteen = birth_date_for_age(14)
+    unsuitable = InterviewFindings(has_completed_vocational_training=True, is_employed=True)
+    failures = eligibility_failures(RULES, fourteen, TODAY, unsuitable, [])
+    assert [f.rule for f in failures] == EVERY_RULE
+    assert [f.field for f in failures] == [
+        "birth_date",
+        "interview.has_completed_vocational_training",
+        "interview.is_employed",
+        "consents",
+        "consents",
+    ]
+    assert "14" in failures[0].message
 
 
-@pytest.mark.parametrize(
-    ("age", "band"),
-    [
-        (15, AgeBand.AGE_15_17),
-        (17, AgeBand.AGE_15_17),
-        (18, AgeBand.AGE_18_20),
-        (20, AgeBand.AGE_18_20),
-        (21, AgeBand.AGE_21_25),
-        (25, AgeBand.AGE_21_25),
-    ],
-)
-def test_age_bands_have_no_gaps(age: int, band: AgeBand) -> None:
-    assert age_band(age) == band
+def test_the_limits_are_configurable() -> None:
+    rules = EligibilityRules(youngest_age=16, oldest_age=18, guardian_consent_below_age=18)
+    assert failed_rules(birth_date_for_age(15), rules=rules)[0] == "age_within_programme_range"
+    assert failed_rules(birth_date_for_age(19), rules=rules) == ["age_within_programme_range"]
+    seventeen = birth_date_for_age(17)
+    assert failed_rules(seventeen, rules=rules) == ["guardian_consent_required_for_minor"]
+    assert failed_rules(seventeen, own_and_guardians(person(seventeen)), rules=rules) == []
+    assert failed_rules(birth_date_for_age(18), rules=rules) == []
+    no_guardian_age = EligibilityRules(guardian_consent_below_age=0)
+    assert failed_rules(birth_date_for_age(15), rules=no_guardian_age) == []
 
 
-def test_enrolment_mints_a_participant_and_keeps_only_coarse_facts() -> None:
-    young_person = referral(dt.date(2007, 5, 1))
-    enrolment = enrol(young_person)
-    assert young_person.status is ReferralStatus.ENROLLED
-    assert enrolment.age_band is AgeBand.AGE_18_20
-    assert enrolment.preferred_work_areas == (WorkArea.GARDEN_LANDSCAPE, WorkArea.CARE)
-    assert enrolment.enrolled_on == TODAY
-    assert enrolment.participant_id != young_person.referral_id
-
-
-@pytest.mark.parametrize("birth_date", [dt.date(2011, 11, 26), dt.date(2000, 11, 25)])
-def test_people_outside_15_to_25_are_not_enrolled(birth_date: dt.date) -> None:
-    young_person = referral(birth_date)
-    with pytest.raises(PersonOutsideAgeRange) as raised:
-        enrol(young_person)
-    assert raised.value.field == "birth_date"
-    assert raised.value.rule == "age_between_15_and_25"
-    assert young_person.status is ReferralStatus.RECEIVED
-    assert young_person.enrolment is None
-
-
-def test_the_boundaries_15_and_25_are_inside() -> None:
-    enrol(referral(dt.date(2011, 11, 25)))
-    enrol(referral(dt.date(2000, 11, 26)))
-
-
-def test_no_enrolment_without_consent_until_it_is_recorded() -> None:
-    young_person = referral(dt.date(2006, 1, 1), consent=False)
-    with pytest.raises(ConsentMissing) as raised:
-        enrol(young_person)
-    assert raised.value.field == "consent_to_data_processing"
-    young_person.record_consent()
-    assert enrol(young_person).participant_id is not None
-
-
-def test_a_referral_is_enrolled_only_once() -> None:
-    young_person = referral(dt.date(2006, 1, 1))
-    first = enrol(young_person)
-    with pytest.raises(ReferralAlreadyEnrolled, match=str(first.participant_id)):
-        enrol(young_person)
-    assert young_person.enrolment == first
-
-
-def test_the_enrolment_day_may_lie_between_the_referral_day_and_today() -> None:
-    assert enrol(referral(dt.date(2006, 1, 1)), on=RECEIVED_ON).enrolled_on == RECEIVED_ON
-    assert enrol(referral(dt.date(2006, 1, 1)), on=TODAY).enrolled_on == TODAY
-
-
-def test_an_enrolment_day_in_the_future_is_refused() -> None:
-    young_person = referral(dt.date(2006, 1, 1))
-    with pytest.raises(EnrolmentDateInFuture) as raised:
-        enrol(young_person, on=TODAY + dt.timedelta(days=1))
-    assert (raised.value.rule, raised.value.field) == ("enrolled_on_not_in_future", "enrolled_on")
-    assert young_person.enrolment is None
-
-
-def test_an_enrolment_day_before_the_referral_was_received_in_the_programme_timezone_is_refused() -> None:
-    young_person = referral(dt.date(2006, 1, 1))
-    with pytest.raises(EnrolmentDateBeforeReferral) as raised:
-        enrol(young_person, on=dt.date(2026, 11, 19))  # the UTC day of receipt, but not Berlin's
-    assert (raised.value.rule, raised.value.field) == ("enrolled_on_not_before_referral", "enrolled_on")
-    assert young_person.status is ReferralStatus.RECEIVED
-
-
-def test_the_age_counts_on_the_enrolment_day_not_today() -> None:
-    turns_26_on_the_23rd = referral(dt.date(2000, 11, 23))
-    assert enrol(turns_26_on_the_23rd, on=dt.date(2026, 11, 22)).age_band is AgeBand.AGE_21_25
-    with pytest.raises(PersonOutsideAgeRange, match="26 on 2026-11-23"):
-        enrol(referral(dt.date(2000, 11, 23)), on=dt.date(2026, 11, 23))
-
-
-def test_backdating_cannot_get_around_the_age_rule() -> None:
-    """The issue's case: a 26-year-old backdated to 2020 is refused for the date, not enrolled."""
-    too_old = referral(dt.date(1999, 6, 1))
-    with pytest.raises(EnrolmentDateBeforeReferral):
-        enrol(too_old, on=dt.date(2020, 1, 6))
-    with pytest.raises(PersonOutsideAgeRange):
-        enrol(too_old)
-
-
-def test_the_date_rules_are_rule_violations_the_http_edge_can_map() -> None:
-    for rule in (EnrolmentDateInFuture, EnrolmentDateBeforeReferral):
-        assert issubclass(rule, RuleViolated)
-        assert rule("why").message == "why"
+def test_an_ineligible_enrolment_names_every_failed_rule_and_changes_nothing() -> None:
+    young_person = person(birth_date_for_age(14))
+    made = referral_in(ReferralStatus.RECEIVED, young_person)
+    unsuitable = InterviewFindings(has_completed_vocational_training=True, is_employed=True)
+    made.record_interview(interview(unsuitable), today=TODAY)
+    with pytest.raises(NotEligible) as refused:
+        made.enrol(young_person, [], JOBCENTER_ONLY, TODAY, rules=RULES, today=TODAY)
+    assert [f.rule for f in refused.value.failures()] == EVERY_RULE
+    assert refused.value.rule == "eligibility_not_met"
+    assert made.status is ReferralStatus.INTERVIEWED
+    assert made.enrolment is None

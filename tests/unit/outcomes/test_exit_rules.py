@@ -11,7 +11,8 @@ from outcomes.domain.errors import (
     ExitOnlyOnce,
     ParticipantMustBeKnown,
 )
-from outcomes.domain.participant import Enrolment, ParticipantRecord, ParticipantStatus
+from outcomes.domain.participant import ParticipantRecord
+from outcomes.domain.stay import Enrolment, ParticipantStatus
 from werkstattnetz_shared.events.vocabulary import AgeBand, Destination, Funder, ReferralSource, WorkArea
 
 ENROLLED_ON = dt.date(2026, 3, 2)

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 import pytest
 
 from outcomes.domain.errors import PeriodMustRunForward
-from outcomes.domain.participant import Exit
 from outcomes.domain.report import NEVER_PLACED, RateLine, ReportPeriod, compute_integration_report
+from outcomes.domain.stay import Exit
 from werkstattnetz_shared.events.vocabulary import Destination, Funder, WorkArea
 
 DAY = dt.date(2026, 6, 30)
@@ -123,3 +123,40 @@ def test_a_period_must_not_end_before_it_starts() -> None:
 )
 def test_open_and_one_day_periods_are_allowed(exited_from: dt.date | None, exited_to: dt.date | None) -> None:
     assert ReportPeriod(exited_from, exited_to).exited_to == exited_to
+
+
+def funded_by(destination: Destination, *funders: Funder, stay: int = 1) -> Exit:
+    return Exit.into(destination, DAY, WorkArea.CARE, funders[0], funders, stay)
+
+
+def test_a_co_funded_exit_counts_in_full_for_each_funder_named() -> None:
+    records = [
+        funded_by(Destination.APPRENTICESHIP, Funder.JOBCENTER),
+        funded_by(Destination.EMPLOYMENT, Funder.JOBCENTER, Funder.CITY),  # co-funded
+        funded_by(Destination.DROPOUT, Funder.CITY),
+        funded_by(Destination.DROPOUT, Funder.YOUTH_OFFICE),
+    ]
+    everyone = compute_integration_report(records, PERIOD)
+    jobcenter = compute_integration_report(records, PERIOD, Funder.JOBCENTER)
+    city = compute_integration_report(records, PERIOD, Funder.CITY)
+    other = compute_integration_report(records, PERIOD, Funder.OTHER)
+
+    assert (everyone.exits, everyone.integrations, everyone.co_funded_exits) == (4, 2, 1)
+    assert (jobcenter.exits, jobcenter.integrations, jobcenter.integration_rate) == (2, 2, 1.0)
+    assert (city.exits, city.integrations, city.integration_rate) == (2, 1, 0.5)
+    assert (jobcenter.co_funded_exits, city.co_funded_exits, other.exits) == (1, 1, 0)
+
+
+def test_an_exit_recorded_before_funding_shares_counts_for_its_funder() -> None:
+    older = Exit(
+        destination=Destination.EMPLOYMENT, exit_date=DAY, integrated=True, work_area=None, funder=Funder.CITY
+    )
+    report = compute_integration_report([older], PERIOD, Funder.CITY)
+    assert (report.exits, report.co_funded_exits) == (1, 0)
+
+
+def test_each_stays_exit_of_a_participant_who_came_back_counts() -> None:
+    first = funded_by(Destination.DROPOUT, Funder.JOBCENTER, stay=1)
+    second = funded_by(Destination.APPRENTICESHIP, Funder.JOBCENTER, stay=2)
+    report = compute_integration_report([first, second], PERIOD)
+    assert (report.exits, report.integrations, report.integration_rate) == (2, 1, 0.5)

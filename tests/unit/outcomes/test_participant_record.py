@@ -3,7 +3,8 @@
 import datetime as dt
 import uuid
 
-from outcomes.domain.participant import Enrolment, ParticipantRecord, ParticipantStatus
+from outcomes.domain.participant import ParticipantRecord
+from outcomes.domain.stay import Enrolment, ParticipantStatus
 from werkstattnetz_shared.events.vocabulary import AgeBand, Destination, Funder, ReferralSource, WorkArea
 
 ENROLMENT = Enrolment(

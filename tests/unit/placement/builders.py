@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from placement.domain.participant import Enrolment, Participant
+from placement.domain.enrolment import Cause, Enrolment
+from placement.domain.participant import Participant
 from placement.domain.workshop import Waitlist, Workshop
 from werkstattnetz_shared.events.vocabulary import Funder, WorkArea
 
@@ -19,13 +20,34 @@ BUILDING = WorkArea.BUILDING_SERVICES
 CARE = WorkArea.CARE
 
 
-def enrolment(*areas: WorkArea, funder: Funder = Funder.JOBCENTER) -> Enrolment:
+def enrolment(
+    *areas: WorkArea,
+    funder: Funder = Funder.JOBCENTER,
+    participant_id: uuid.UUID | None = None,
+    enrolled_on: dt.date = ENROLLED_ON,
+    enrolment_id: uuid.UUID | None = None,
+) -> Enrolment:
+    """A first enrolment; with `participant_id`, a later stay of that person (a new enrolment id)."""
     return Enrolment(
-        participant_id=uuid.uuid4(),
+        participant_id=participant_id or uuid.uuid4(),
         preferred_work_areas=areas,
         funder=funder,
-        enrolled_on=ENROLLED_ON,
+        enrolled_on=enrolled_on,
+        enrolment_id=enrolment_id or uuid.uuid4(),
+        re_entry=participant_id is not None,
     )
+
+
+def cause() -> Cause:
+    """The enrolment event a decision answers."""
+    return Cause(event_id=uuid.uuid4(), correlation_id=uuid.uuid4())
+
+
+def waitlists(*lists: Waitlist) -> dict[WorkArea, Waitlist]:
+    """The given waitlists by area; every other area's is empty."""
+    result = {area: Waitlist(area) for area in WorkArea}
+    result.update({waitlist.work_area: waitlist for waitlist in lists})
+    return result
 
 
 def workshops(**capacity_and_occupied: tuple[int, int]) -> dict[WorkArea, Workshop]:

@@ -3,6 +3,7 @@
 import uuid
 
 from placement.adapters.published_events import published_event
+from placement.domain.enrolment import Cause
 from placement.domain.events import Placed, PlacementEndedOnExit, Waitlisted
 from tests.unit.placement.builders import CARE, TODAY
 from werkstattnetz_shared.events import parse_event_data
@@ -37,3 +38,15 @@ def test_waitlisting_and_ending_map_to_their_contracts() -> None:
     assert ended.data == {"work_area": "care", "ended_on": "2026-11-25", "reason": "exited"}
     for envelope in (waitlisted, ended):
         parse_event_data(envelope)  # valid against the contract
+
+
+def test_a_held_re_entrys_decision_answers_its_enrolment_not_the_exit_handled() -> None:
+    participant_id, enrolment_event, enrolment_flow = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    exit_event, exit_flow = uuid.uuid4(), uuid.uuid4()
+    envelope = published_event(
+        Waitlisted(participant_id, CARE, 2, cause=Cause(enrolment_event, enrolment_flow)),
+        correlation_id=exit_flow,
+        causation_id=exit_event,
+    )
+    assert (envelope.correlation_id, envelope.causation_id) == (enrolment_flow, enrolment_event)
+    assert envelope.data == {"work_area": "care", "position": 2}

@@ -38,12 +38,39 @@ SERVICES: dict[str, Callable[[], FastAPI]] = {
 
 # What each route really answers besides its success, by reading the routes and their use cases.
 EXPECTED_ERRORS = {
-    # 409 on every creating POST: an Idempotency-Key reused for a different request.
-    ("intake", "POST", "/v1/referrals"): {401, 403, 409, 422, 503},
-    ("intake", "GET", "/v1/referrals"): {401, 403, 422, 503},
-    ("intake", "POST", "/v1/referrals/{referral_id}/consent"): {401, 403, 404, 409, 422, 503},
+    # 409 on every creating POST: an Idempotency-Key reused for a different request. 404 wherever an
+    # id names a person or referral (also one out of the caller's sight: it does not exist for them).
+    # 422 on every route with an id in the path (not a UUID) or an Idempotency-Key (malformed).
+    # 404: `same_person_as` names nobody; 409: the same person known, an open referral, still enrolled.
+    ("intake", "POST", "/v1/referrals"): {401, 403, 404, 409, 422, 503},
+    ("intake", "GET", "/v1/referrals"): {401, 403, 422, 503},  # 422 also: a cursor not from this list
+    ("intake", "GET", "/v1/referrals/{referral_id}"): {401, 403, 404, 422, 503},
+    # 409: the referral's state forbids it; 422 also: a date after today or before the referral.
+    ("intake", "POST", "/v1/referrals/{referral_id}/interview"): {401, 403, 404, 409, 422, 503},
+    ("intake", "POST", "/v1/referrals/{referral_id}/reject"): {401, 403, 404, 409, 422, 503},
+    ("intake", "POST", "/v1/referrals/{referral_id}/withdraw"): {401, 403, 404, 409, 422, 503},
+    # 422 also: eligibility and funding rules, naming every rule that failed.
     ("intake", "POST", "/v1/referrals/{referral_id}/enrol"): {401, 403, 404, 409, 422, 503},
-    ("intake", "GET", "/v1/participants/{participant_id}"): {401, 403, 404, 422, 503},
+    ("intake", "GET", "/v1/people/same-person"): {401, 403, 422, 503},
+    ("intake", "GET", "/v1/participants"): {401, 403, 422, 503},
+    # 410: the person's data was erased.
+    ("intake", "GET", "/v1/participants/{participant_id}"): {401, 403, 404, 410, 422, 503},
+    # 409: the person's data was erased; 422 also: a guardian's consent without the guardian's name.
+    ("intake", "POST", "/v1/participants/{participant_id}/consents"): {401, 403, 404, 409, 422, 503},
+    # 409: withdrawn already.
+    ("intake", "POST", "/v1/participants/{participant_id}/consents/{consent_id}/withdraw"): {
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+    },
+    # 409: the person's data was erased (PUT takes no Idempotency-Key: it is idempotent by itself).
+    ("intake", "PUT", "/v1/participants/{participant_id}/caseworker"): {401, 403, 404, 409, 422, 503},
+    # 409: erased already.
+    ("intake", "POST", "/v1/participants/{participant_id}/erasure"): {401, 403, 404, 409, 422, 503},
+    ("intake", "GET", "/v1/audit-log"): {401, 403, 422, 503},
     ("placement", "GET", "/v1/workshops"): {401, 403, 503},
     ("placement", "GET", "/v1/participants/{participant_id}/placement"): {401, 403, 404, 422, 503},
     ("placement", "GET", "/v1/workshops/{work_area}/waitlist"): {401, 403, 422, 503},
@@ -85,10 +112,11 @@ def test_every_integer_query_parameter_has_bounds(service: str) -> None:
     for method, path, operation in operations(service):
         for parameter in operation.get("parameters", []):
             schema = parameter["schema"]
-            types = [schema.get("type"), *(option.get("type") for option in schema.get("anyOf", []))]
-            if "integer" in types:
-                assert "minimum" in schema, (method, path, parameter["name"])
-                assert "maximum" in schema, (method, path, parameter["name"])
+            # An optional one (`int | None`) states its bounds in its integer option.
+            for option in (schema, *schema.get("anyOf", [])):
+                if option.get("type") == "integer":
+                    assert "minimum" in option, (method, path, parameter["name"])
+                    assert "maximum" in option, (method, path, parameter["name"])
 
 
 @pytest.mark.parametrize("service", SERVICES)

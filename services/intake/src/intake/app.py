@@ -3,17 +3,27 @@
 from fastapi import FastAPI
 
 from intake.bootstrap import lifespan
-from intake.entrypoints.http_routes import router
+from intake.entrypoints import participant_routes, referral_routes
 from intake.settings import IntakeSettings
 from werkstattnetz_shared.web.app import create_service_app
+
+DESCRIPTION = """
+Referrals, intake interviews, eligibility and enrolment, consents, funding, caseworkers — and the
+only home of the young people's personal data.
+
+The workflow: `POST /v1/referrals` (the person gets their participant id) → `POST
+/v1/referrals/{id}/interview` → `POST …/enrol` (eligibility checked, funding named), or `…/reject`
+/ `…/withdraw`. Events on `intake.events` carry only the participant id and coarse attributes.
+"""
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app = create_service_app(
         title="werkstattnetz intake",
-        description="Referrals and enrolment. The only service that holds personal data.",
+        description=DESCRIPTION,
         settings=settings or IntakeSettings(),
         lifespan=lifespan,
     )
-    app.include_router(router)
+    app.include_router(referral_routes.router)
+    app.include_router(participant_routes.router)
     return app

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from outcomes.application.unit_of_work import OutcomesUnitOfWork
-from outcomes.entrypoints.event_handlers import event_handler
+from outcomes.entrypoints.event_handlers import outcomes_event_handler
 from outcomes.settings import OutcomesSettings
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
@@ -31,7 +31,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             service_name=SERVICE_NAME,
             own_topic=OUTCOMES_EVENTS,
             consumed_topics=[INTAKE_EVENTS, PLACEMENT_EVENTS],
-            handler=event_handler(unit_of_work),
+            handler=outcomes_event_handler(unit_of_work),
             metrics=app.state.metrics.messaging,
         )
         app.state.unit_of_work = unit_of_work

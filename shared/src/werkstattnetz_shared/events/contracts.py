@@ -56,7 +56,7 @@ class ReferralReceived(EventData):
 
     referral_source: ReferralSource
     received_on: dt.date
-    age_band: AgeBand | None = Field(description="Age on the day received; null outside 15–25.")
+    age_band: AgeBand = Field(description="Age on the day received.")
     preferred_work_areas: Annotated[list[WorkArea], Field(min_length=1, max_length=4)]
     re_entry: bool = Field(default=False, description="A former participant referred again.")
 

@@ -68,11 +68,15 @@ class ConsentPurpose(StrEnum):
 
 
 class AgeBand(StrEnum):
-    """Age at enrolment in bands wide enough that it cannot single out a person."""
+    """Age in bands wide enough that it cannot single out a person. The programme is for 15 to
+    25-year-olds; the outer bands exist for referrals (anyone may be referred) and for
+    programmes that configure wider limits."""
 
+    UNDER_15 = "under-15"
     AGE_15_17 = "15-17"
     AGE_18_20 = "18-20"
     AGE_21_25 = "21-25"
+    OVER_25 = "26+"
 
 
 class Destination(StrEnum):

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from werkstattnetz_shared.logging import current_correlation_id
 from werkstattnetz_shared.settings import ServiceSettings
 from werkstattnetz_shared.web.auth import TokenVerifier
+from werkstattnetz_shared.web.dependencies import each_query_parameter_once
 from werkstattnetz_shared.web.docs import install_offline_docs
 from werkstattnetz_shared.web.edge import HttpEdgeMiddleware
 from werkstattnetz_shared.web.errors import install_error_handlers
@@ -34,6 +35,7 @@ def create_service_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(each_query_parameter_once)],
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(

@@ -7,6 +7,7 @@ clients and contract tests see what the services really answer.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -17,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from werkstattnetz_shared.rules import RuleViolated
+from werkstattnetz_shared.rules import RuleFailure, RuleViolated
 
 _HTTP_ERROR_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
@@ -37,6 +38,9 @@ class ErrorBody(BaseModel):
     code: str = Field(description="Stable, machine-readable: a rule name or e.g. `not_found`.")
     message: str = Field(description="For people; never contains internals.")
     details: list[ErrorDetail]
+    conflicting_id: uuid.UUID | None = Field(
+        default=None, description="On some 409s: the id of the record the request conflicts with."
+    )
 
 
 class ErrorResponse(BaseModel):
@@ -78,30 +82,58 @@ def error_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
 class ApiError(Exception):
     """Raised by routes to answer with a specific status, code and message."""
 
-    def __init__(self, status_code: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        *,
+        failures: list[RuleFailure] | None = None,
+        conflicting_id: uuid.UUID | None = None,
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.code = code
         self.message = message
-        self.field = field
+        self.failures = (
+            failures if failures is not None else ([RuleFailure(code, field, message)] if field else [])
+        )
+        self.conflicting_id = conflicting_id
 
 
 def rule_violation_error(violation: Violation, status_of_rule: Mapping[type[Violation], int]) -> ApiError:
     """The answer to a domain rule violation; each service maps its own rules to statuses."""
-    return ApiError(status_of_rule[type(violation)], violation.rule, violation.message, violation.field)
+    status_code = next(code for rule, code in status_of_rule.items() if isinstance(violation, rule))
+    return ApiError(
+        status_code,
+        violation.rule,
+        violation.message,
+        failures=violation.failures(),
+        conflicting_id=violation.conflicting_id,
+    )
 
 
-def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or []}}
+def error_body(
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    conflicting_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message, "details": details or []}
+    if conflicting_id is not None:
+        body["conflicting_id"] = str(conflicting_id)
+    return {"error": body}
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def on_api_error(_: Request, error: ApiError) -> JSONResponse:
-        details = []
-        if error.field:
-            details = [{"field": error.field, "rule": error.code, "message": error.message}]
-        return JSONResponse(error_body(error.code, error.message, details), status_code=error.status_code)
+        details = [{"field": f.field, "rule": f.rule, "message": f.message} for f in error.failures]
+        return JSONResponse(
+            error_body(error.code, error.message, details, error.conflicting_id),
+            status_code=error.status_code,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

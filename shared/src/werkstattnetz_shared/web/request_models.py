@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 NO_NUL_CHARACTER = "no_nul_character"
@@ -22,6 +22,7 @@ NO_CONTROL_CHARACTERS = "no_control_characters"
 DATE_PLAUSIBLE = "date_within_plausible_range"
 BIRTH_DATE_PLAUSIBLE = "birth_date_within_plausible_range"
 DATE_FORMAT = "date_written_as_yyyy_mm_dd"
+MOMENT_FORMAT = "moment_written_as_iso_8601"
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
@@ -122,6 +123,21 @@ def _written_as_a_day(value: Any) -> Any:
     raise PydanticCustomError(DATE_FORMAT, "a date must be written as YYYY-MM-DD")
 
 
+_ISO_MOMENT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
+
+
+def _written_as_a_moment(value: Any) -> Any:
+    """Only an ISO 8601 date-time (the OpenAPI's `format: date-time`), never a number taken as Unix
+    time; whether it names its time zone is checked by `AwareDatetime` after this."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        return value
+    raise PydanticCustomError(
+        MOMENT_FORMAT, "a moment must be written as an ISO 8601 date-time with a time zone"
+    )
+
+
 def _plausible_date(day: dt.date) -> dt.date:
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise PydanticCustomError(
@@ -155,6 +171,9 @@ constraints first and this last.
 
 PlausibleDate = Annotated[dt.date, BeforeValidator(_written_as_a_day), AfterValidator(_plausible_date)]
 """A date a programme record can carry (1990-01-01 … 2100-12-31), not `0001-01-01` or 9999."""
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_written_as_a_moment)]
+"""A point in time with its time zone, e.g. `2026-11-25T09:30:00+01:00`."""
 
 BirthDate = Annotated[dt.date, BeforeValidator(_written_as_a_day), AfterValidator(_plausible_birth_date)]
 """A birth date from 1900-01-01 up to today."""

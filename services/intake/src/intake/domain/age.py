@@ -14,8 +14,13 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
 
 
 def age_band(age: int) -> AgeBand:
+    """The published band (a referral may come for anyone, so below 15 and above 25 have one too)."""
+    if age < YOUNGEST_AGE:
+        return AgeBand.UNDER_15
     if age <= 17:
         return AgeBand.AGE_15_17
     if age <= 20:
         return AgeBand.AGE_18_20
-    return AgeBand.AGE_21_25
+    if age <= OLDEST_AGE:
+        return AgeBand.AGE_21_25
+    return AgeBand.OVER_25

@@ -1,11 +1,11 @@
-"""Reading the exits a report counts: selected by exit date and funder, straight from the table."""
+"""Reading the exits of a report's period, straight from the table (the report picks a funder's)."""
 
 from __future__ import annotations
 
 import asyncpg
 
-from outcomes.domain.participant import Exit
 from outcomes.domain.report import ReportPeriod
+from outcomes.domain.stay import Exit
 from werkstattnetz_shared.events.vocabulary import Destination, Funder, WorkArea
 
 
@@ -13,17 +13,16 @@ class ExitRecords:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
 
-    async def exits_in(self, period: ReportPeriod, funder: Funder | None) -> list[Exit]:
+    async def exits_in(self, period: ReportPeriod) -> list[Exit]:
+        """Every stay's exit dated within the period (a re-entered participant's exits each count)."""
         rows = await self._connection.fetch(
             """
-            SELECT destination, exit_date, integrated, work_area, funder FROM exits
+            SELECT stay, destination, exit_date, integrated, work_area, funder, funders FROM exits
             WHERE ($1::date IS NULL OR exit_date >= $1)
               AND ($2::date IS NULL OR exit_date <= $2)
-              AND ($3::text IS NULL OR funder = $3)
             """,
             period.exited_from,
             period.exited_to,
-            funder.value if funder else None,
         )
         return [
             Exit(
@@ -32,6 +31,8 @@ class ExitRecords:
                 integrated=row["integrated"],
                 work_area=WorkArea(row["work_area"]) if row["work_area"] else None,
                 funder=Funder(row["funder"]),
+                funders=tuple(Funder(funder) for funder in row["funders"]),
+                stay=row["stay"],
             )
             for row in rows
         ]

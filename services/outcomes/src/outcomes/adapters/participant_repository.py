@@ -1,4 +1,4 @@
-"""Participant records and their exits in outcomes' own database (pseudonymous ids only)."""
+"""Participant records, their stays and exits in outcomes' own database (pseudonymous ids only)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,35 @@ from typing import Any
 
 import asyncpg
 
-from outcomes.domain.participant import Enrolment, Exit, ParticipantRecord, ParticipantStatus
-from werkstattnetz_shared.events.vocabulary import AgeBand, Destination, Funder, ReferralSource, WorkArea
+from outcomes.domain.participant import EarlyNews, ParticipantRecord
+from outcomes.domain.stay import (
+    Enrolment,
+    Exit,
+    FundingShare,
+    ParticipantStatus,
+    PlacementState,
+    Stay,
+)
+from werkstattnetz_shared.events.vocabulary import (
+    AgeBand,
+    Destination,
+    Funder,
+    LegalBasis,
+    ReferralSource,
+    WorkArea,
+)
 
-_SELECT = """
-    SELECT p.participant_id, p.status, p.enrolled_on, p.funder, p.age_band, p.referral_source,
-           p.work_area, p.waitlisted_for, e.destination, e.exit_date, e.integrated,
-           e.work_area AS exit_work_area, e.funder AS exit_funder
-    FROM participants p LEFT JOIN exits e ON e.participant_id = p.participant_id
-    WHERE p.participant_id = $1
+_STAYS = """
+    SELECT s.stay, s.enrolment_id, s.announced_by, s.enrolled_on, s.funder, s.age_band,
+           s.referral_source, s.re_entry, s.placement_status, s.work_area, s.waitlisted_for,
+           e.destination, e.exit_date, e.integrated, e.work_area AS exit_work_area,
+           e.funder AS exit_funder, e.funders AS exit_funders,
+           ARRAY(SELECT ROW(f.funder, f.legal_basis, f.share_percent) FROM funding_shares f
+                 WHERE f.participant_id = s.participant_id AND f.stay = s.stay
+                 ORDER BY f.position) AS funding
+    FROM stays s LEFT JOIN exits e ON e.participant_id = s.participant_id AND e.stay = s.stay
+    WHERE s.participant_id = $1
+    ORDER BY s.stay
 """
 
 
@@ -24,14 +44,25 @@ class ParticipantRepository:
         self._connection = connection
 
     async def get(self, participant_id: uuid.UUID) -> ParticipantRecord | None:
-        row = await self._connection.fetchrow(_SELECT, participant_id)
-        return _record_from(row) if row else None
+        row = await self._connection.fetchrow(
+            "SELECT participant_id, news_for_stay, early_cause, early_status, early_work_area, "
+            "early_waitlisted_for FROM participants WHERE participant_id = $1",
+            participant_id,
+        )
+        if row is None:
+            return None
+        stays = [_stay_from(stay) for stay in await self._connection.fetch(_STAYS, participant_id)]
+        return ParticipantRecord(
+            participant_id=participant_id,
+            stays=stays,
+            early_news=_early_news_from(row),
+            news_for_stay=row["news_for_stay"],
+        )
 
     async def get_for_update(self, participant_id: uuid.UUID) -> ParticipantRecord | None:
         """Locks the row, so two concurrent exits of one participant cannot both succeed."""
-        # Lock first, read after, in two statements: a single `SELECT … LEFT JOIN exits … FOR
-        # UPDATE` that waited for the lock would still show the join as it was before the wait,
-        # missing an exit the other transaction has just committed.
+        # Lock first, read after: the reads that follow see what a transaction we waited for
+        # has just committed (a statement's snapshot is taken when it starts).
         locked = await self._connection.fetchval(
             "SELECT true FROM participants WHERE participant_id = $1 FOR UPDATE", participant_id
         )
@@ -45,58 +76,104 @@ class ParticipantRepository:
         and one overwriting the other.
         """
         await self._connection.execute(
-            "INSERT INTO participants (participant_id, status) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            participant_id,
-            ParticipantStatus.ENROLLED.value,
+            "INSERT INTO participants (participant_id) VALUES ($1) ON CONFLICT DO NOTHING", participant_id
         )
         record = await self.get_for_update(participant_id)
         assert record is not None  # inserted or already there, and rows are never deleted here
         return record
 
     async def save(self, record: ParticipantRecord) -> None:
-        enrolment = record.enrolment
+        """Writes the participant row and every stay; exits are added with `add_exit`."""
+        early = record.early_news
         await self._connection.execute(
             """
-            UPDATE participants SET status = $2, enrolled_on = $3, funder = $4, age_band = $5,
-                referral_source = $6, work_area = $7, waitlisted_for = $8, updated_at = now()
+            UPDATE participants SET news_for_stay = $2, early_cause = $3, early_status = $4,
+                early_work_area = $5, early_waitlisted_for = $6, updated_at = now()
             WHERE participant_id = $1
             """,
             record.participant_id,
-            record.status.value,
-            enrolment.enrolled_on if enrolment else None,
-            enrolment.funder.value if enrolment else None,
-            enrolment.age_band.value if enrolment else None,
-            enrolment.referral_source.value if enrolment else None,
-            record.work_area.value if record.work_area else None,
-            record.waitlisted_for.value if record.waitlisted_for else None,
+            record.news_for_stay,
+            early.cause if early else None,
+            early.placement.status.value if early else None,
+            _value(early.placement.work_area) if early else None,
+            _value(early.placement.waitlisted_for) if early else None,
         )
+        for stay in record.stays:
+            await self._save_stay(record.participant_id, stay)
 
     async def add_exit(self, participant_id: uuid.UUID, exit_: Exit, *, recorded_by: str) -> None:
         await self._connection.execute(
             """
-            INSERT INTO exits (participant_id, destination, exit_date, integrated, work_area, funder,
-                recorded_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO exits (participant_id, stay, destination, exit_date, integrated, work_area,
+                funder, funders, recorded_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """,
             participant_id,
+            exit_.stay,
             exit_.destination.value,
             exit_.exit_date,
             exit_.integrated,
-            exit_.work_area.value if exit_.work_area else None,
+            _value(exit_.work_area),
             exit_.funder.value,
+            [funder.value for funder in exit_.funders or (exit_.funder,)],
             recorded_by,
         )
 
-
-def _record_from(row: Any) -> ParticipantRecord:
-    enrolment = None
-    if row["enrolled_on"] is not None:
-        enrolment = Enrolment(
-            enrolled_on=row["enrolled_on"],
-            funder=Funder(row["funder"]),
-            age_band=AgeBand(row["age_band"]),
-            referral_source=ReferralSource(row["referral_source"]),
+    async def _save_stay(self, participant_id: uuid.UUID, stay: Stay) -> None:
+        enrolment, placement = stay.enrolment, stay.placement
+        # Enrolment facts are written once, when the stay begins; placement's news may change.
+        await self._connection.execute(
+            """
+            INSERT INTO stays (participant_id, stay, enrolment_id, announced_by, enrolled_on, funder,
+                age_band, referral_source, re_entry, placement_status, work_area, waitlisted_for)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT (participant_id, stay) DO UPDATE SET placement_status = EXCLUDED.placement_status,
+                work_area = EXCLUDED.work_area, waitlisted_for = EXCLUDED.waitlisted_for, updated_at = now()
+            """,
+            participant_id,
+            stay.number,
+            enrolment.enrolment_id,
+            stay.announced_by,
+            enrolment.enrolled_on,
+            enrolment.funder.value,
+            enrolment.age_band.value,
+            enrolment.referral_source.value,
+            enrolment.re_entry,
+            placement.status.value,
+            _value(placement.work_area),
+            _value(placement.waitlisted_for),
         )
+        if enrolment.funding:
+            await self._connection.executemany(
+                "INSERT INTO funding_shares (participant_id, stay, position, funder, legal_basis, "
+                "share_percent) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                [
+                    (
+                        participant_id,
+                        stay.number,
+                        position,
+                        share.funder.value,
+                        share.legal_basis.value,
+                        share.share_percent,
+                    )
+                    for position, share in enumerate(enrolment.funding, start=1)
+                ],
+            )
+
+
+def _stay_from(row: Any) -> Stay:
+    enrolment = Enrolment(
+        enrolled_on=row["enrolled_on"],
+        funder=Funder(row["funder"]),
+        age_band=AgeBand(row["age_band"]),
+        referral_source=ReferralSource(row["referral_source"]),
+        enrolment_id=row["enrolment_id"],
+        re_entry=row["re_entry"],
+        funding=tuple(
+            FundingShare(Funder(funder), LegalBasis(legal_basis), share_percent)
+            for funder, legal_basis, share_percent in row["funding"]
+        ),
+    )
     exit_ = None
     if row["destination"] is not None:
         exit_ = Exit(
@@ -105,16 +182,38 @@ def _record_from(row: Any) -> ParticipantRecord:
             integrated=row["integrated"],
             work_area=_area(row["exit_work_area"]),
             funder=Funder(row["exit_funder"]),
+            funders=tuple(Funder(funder) for funder in row["exit_funders"]),
+            stay=row["stay"],
         )
-    return ParticipantRecord(
-        participant_id=row["participant_id"],
-        status=ParticipantStatus(row["status"]),
+    return Stay(
+        number=row["stay"],
         enrolment=enrolment,
-        work_area=_area(row["work_area"]),
-        waitlisted_for=_area(row["waitlisted_for"]),
+        announced_by=row["announced_by"],
+        placement=PlacementState(
+            status=ParticipantStatus(row["placement_status"]),
+            work_area=_area(row["work_area"]),
+            waitlisted_for=_area(row["waitlisted_for"]),
+        ),
         exit=exit_,
+    )
+
+
+def _early_news_from(row: Any) -> EarlyNews | None:
+    if row["early_status"] is None:
+        return None
+    return EarlyNews(
+        cause=row["early_cause"],
+        placement=PlacementState(
+            status=ParticipantStatus(row["early_status"]),
+            work_area=_area(row["early_work_area"]),
+            waitlisted_for=_area(row["early_waitlisted_for"]),
+        ),
     )
 
 
 def _area(value: str | None) -> WorkArea | None:
     return WorkArea(value) if value is not None else None
+
+
+def _value(area: WorkArea | None) -> str | None:
+    return area.value if area is not None else None

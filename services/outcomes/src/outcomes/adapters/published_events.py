@@ -2,7 +2,7 @@
 
 import uuid
 
-from outcomes.domain.participant import Exit
+from outcomes.domain.stay import Exit
 from werkstattnetz_shared.events import EventEnvelope, IntegrationAchieved, ParticipantExited
 
 PRODUCER = "outcomes"

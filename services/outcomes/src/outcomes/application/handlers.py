@@ -1,17 +1,25 @@
-"""outcomes' use cases for staff: record an exit, look at a participant, compute the report."""
+"""outcomes' use cases: keep each participant's stays current from other services' events, record
+an exit, look at a participant, compute the report.
+
+The use cases with a keyword-only `uow` run inside the caller's open unit of work and do not
+commit (the consumer's transaction with its inbox row, or the HTTP request's with its
+idempotency answer); the others open their own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from outcomes.adapters.published_events import events_of_exit
 from outcomes.application.unit_of_work import OutcomesUnitOfWork
 from outcomes.domain.errors import ParticipantMustBeKnown
-from outcomes.domain.participant import Exit, ParticipantRecord
+from outcomes.domain.participant import ParticipantRecord
 from outcomes.domain.report import IntegrationReport, ReportPeriod, compute_integration_report
-from werkstattnetz_shared.events.vocabulary import Destination, Funder
+from outcomes.domain.stay import Enrolment, Exit
+from werkstattnetz_shared.events.vocabulary import Destination, Funder, WorkArea
 
 
 @dataclass(frozen=True)
@@ -24,9 +32,43 @@ class RecordExit:
     correlation_id: uuid.UUID
 
 
+async def when_participant_enrolled(
+    participant_id: uuid.UUID, enrolment: Enrolment, announced_by: uuid.UUID, *, uow: OutcomesUnitOfWork
+) -> None:
+    """`announced_by`: the enrolment event's id, which placement's decisions on it name."""
+    await _change(participant_id, uow, lambda record: record.record_enrolment(enrolment, announced_by))
+
+
+async def when_participant_placed(
+    participant_id: uuid.UUID,
+    work_area: WorkArea,
+    *,
+    from_waitlist: bool,
+    cause: uuid.UUID | None,
+    uow: OutcomesUnitOfWork,
+) -> None:
+    await _change(
+        participant_id,
+        uow,
+        lambda record: record.record_placement(work_area, from_waitlist=from_waitlist, cause=cause),
+    )
+
+
+async def when_participant_waitlisted(
+    participant_id: uuid.UUID, work_area: WorkArea, *, cause: uuid.UUID | None, uow: OutcomesUnitOfWork
+) -> None:
+    await _change(participant_id, uow, lambda record: record.record_waitlisting(work_area, cause=cause))
+
+
+async def when_placement_ended(
+    participant_id: uuid.UUID, work_area: WorkArea, *, uow: OutcomesUnitOfWork
+) -> None:
+    await _change(participant_id, uow, lambda record: record.record_placement_end(work_area))
+
+
 async def record_exit(command: RecordExit, *, uow: OutcomesUnitOfWork) -> Exit:
-    """Runs inside the caller's open unit of work and does not commit: the exit row and its events
-    commit together with the answer the HTTP entry point keeps for an `Idempotency-Key`."""
+    """The exit row and its events commit together with the answer the HTTP entry point keeps
+    for an `Idempotency-Key`."""
     record = await uow.participants.get_for_update(command.participant_id)
     if record is None:
         raise _unknown(command.participant_id)
@@ -50,8 +92,16 @@ async def integration_report(
     period: ReportPeriod, funder: Funder | None, uow: OutcomesUnitOfWork
 ) -> IntegrationReport:
     async with uow:
-        exits = await uow.exit_records.exits_in(period, funder)
+        exits = await uow.exit_records.exits_in(period)
     return compute_integration_report(exits, period, funder)
+
+
+async def _change(
+    participant_id: uuid.UUID, uow: OutcomesUnitOfWork, change: Callable[[ParticipantRecord], None]
+) -> None:
+    record = await uow.participants.get_or_start_for_update(participant_id)
+    change(record)
+    await uow.participants.save(record)
 
 
 def _unknown(participant_id: uuid.UUID) -> ParticipantMustBeKnown:

@@ -1,129 +1,181 @@
-"""What outcomes knows of one participant: enrolment facts, placement state, and the exit.
+"""What outcomes knows of one participant: their stays, and which stay placement's news is about.
 
-Facts arrive from two topics with no order between them, so a placement may be heard of before
-the enrolment; the record keeps it and becomes "known" once the enrolment arrives. After the exit
-the record is closed: late placement news (e.g. the placement ending because of the exit) no
-longer changes it.
+Facts arrive from two topics with no order between them: placement may tell of a stay before
+intake's enrolment of it arrives, and a stale event of an earlier stay may come after the next
+stay's enrolment. Which stay a piece of news belongs to is decided by the events' own facts:
+
+- Enrolments: a new `enrolment_id` is a new stay (numbered in the order intake announced them;
+  intake enrols someone again only after outcomes recorded the exit of the previous stay). The
+  same id again, or one without id for someone known, is a redelivery.
+- Placement's decisions on an enrolment (waitlisted, or placed not from the waitlist) name that
+  enrolment's event as their causation id: they belong to that stay. One naming an enrolment not
+  heard yet belongs to a stay whose enrolment is still on its way and is kept until it arrives.
+  (Older events without a known cause go to the open stay, or wait for the next one.)
+- Placement's follow-ups (placed from the waitlist, placement ended) continue the stay of its
+  last decision: placement publishes one participant's events in order.
+
+A stay is closed by its exit: late news of it changes nothing, and an exit is recorded once per
+stay, always for the latest one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from outcomes.domain.destinations import integrated_in_programme_view
 from outcomes.domain.errors import (
     ExitDateNotBeforeEnrolment,
     ExitDateNotInFuture,
     ExitOnlyOnce,
     ParticipantMustBeKnown,
 )
-from werkstattnetz_shared.events.vocabulary import AgeBand, Destination, Funder, ReferralSource, WorkArea
+from outcomes.domain.stay import Enrolment, Exit, ParticipantStatus, PlacementState, Stay
+from werkstattnetz_shared.events.vocabulary import Destination, WorkArea
+
+PlacementChange = Callable[[PlacementState], None]
 
 
-class ParticipantStatus(StrEnum):
-    ENROLLED = "enrolled"
-    PLACED = "placed"
-    WAITLISTED = "waitlisted"
-    PLACEMENT_ENDED = "placement_ended"
-    EXITED = "exited"
+@dataclass
+class EarlyNews:
+    """Placement's news of a stay whose enrolment outcomes has not heard yet."""
 
-
-@dataclass(frozen=True)
-class Enrolment:
-    """The coarse enrolment facts intake shares; nothing that identifies the person."""
-
-    enrolled_on: dt.date
-    funder: Funder
-    age_band: AgeBand
-    referral_source: ReferralSource
-
-
-@dataclass(frozen=True)
-class Exit:
-    """How the participant left. `integrated` is decided once, when the exit is recorded, so a
-    later change of the classification never silently rewrites what was reported and published."""
-
-    destination: Destination
-    exit_date: dt.date
-    integrated: bool
-    work_area: WorkArea | None
-    funder: Funder
-
-    @classmethod
-    def into(
-        cls, destination: Destination, exit_date: dt.date, work_area: WorkArea | None, funder: Funder
-    ) -> Exit:
-        return cls(
-            destination=destination,
-            exit_date=exit_date,
-            integrated=integrated_in_programme_view(destination),
-            work_area=work_area,
-            funder=funder,
-        )
+    cause: uuid.UUID | None
+    """The enrolment event placement's decision named; None for older events."""
+    placement: PlacementState = field(default_factory=PlacementState)
 
 
 @dataclass
 class ParticipantRecord:
     participant_id: uuid.UUID
-    status: ParticipantStatus = ParticipantStatus.ENROLLED
-    enrolment: Enrolment | None = None
-    work_area: WorkArea | None = None
-    """The area of the current placement, or of the last one once it ended; None if never placed."""
-    waitlisted_for: WorkArea | None = None
-    exit: Exit | None = None
+    stays: list[Stay] = field(default_factory=list)
+    early_news: EarlyNews | None = None
+    news_for_stay: int | None = None
+    """The stay placement's latest decision was about (None: none heard, or it is early news)."""
+
+    @property
+    def current(self) -> Stay | None:
+        """The latest stay: the one an exit is recorded for."""
+        return self.stays[-1] if self.stays else None
 
     @property
     def is_known(self) -> bool:
         """Known = enrolled as far as outcomes has heard; only known participants can exit."""
-        return self.enrolment is not None
+        return bool(self.stays)
 
-    def record_enrolment(self, enrolment: Enrolment) -> None:
-        # The first enrolment wins: exits were judged against it (exit date not before enrolment).
-        if self.enrolment is None:
-            self.enrolment = enrolment
+    @property
+    def status(self) -> ParticipantStatus:
+        if self.current:
+            return self.current.status
+        return self.early_news.placement.status if self.early_news else ParticipantStatus.ENROLLED
 
-    def record_placement(self, work_area: WorkArea) -> None:
-        if self.exit is not None:
+    @property
+    def enrolment(self) -> Enrolment | None:
+        return self.current.enrolment if self.current else None
+
+    @property
+    def work_area(self) -> WorkArea | None:
+        """The latest stay's placement area, or its last one once it ended; None if never placed."""
+        return self.current.placement.work_area if self.current else None
+
+    @property
+    def waitlisted_for(self) -> WorkArea | None:
+        current = self.current
+        return current.placement.waitlisted_for if current and current.is_open else None
+
+    @property
+    def exit(self) -> Exit | None:
+        """The latest stay's exit; None while it is open."""
+        return self.current.exit if self.current else None
+
+    def record_enrolment(self, enrolment: Enrolment, announced_by: uuid.UUID | None = None) -> None:
+        if self._has_heard(enrolment):
             return
-        self.status = ParticipantStatus.PLACED
-        self.work_area = work_area
-        self.waitlisted_for = None
+        stay = Stay(number=len(self.stays) + 1, enrolment=enrolment, announced_by=announced_by)
+        early = self.early_news
+        if early is not None and early.cause in (None, announced_by):
+            stay.placement, self.early_news, self.news_for_stay = early.placement, None, stay.number
+        self.stays.append(stay)
 
-    def record_waitlisting(self, work_area: WorkArea) -> None:
-        if self.exit is not None:
-            return
-        self.status = ParticipantStatus.WAITLISTED
-        self.waitlisted_for = work_area
+    def record_placement(
+        self, work_area: WorkArea, *, from_waitlist: bool = False, cause: uuid.UUID | None = None
+    ) -> None:
+        if from_waitlist:
+            self._follow_up(lambda placement: placement.placed(work_area))
+        else:
+            self._decision(cause, lambda placement: placement.placed(work_area))
+
+    def record_waitlisting(self, work_area: WorkArea, *, cause: uuid.UUID | None = None) -> None:
+        self._decision(cause, lambda placement: placement.waitlisted(work_area))
 
     def record_placement_end(self, work_area: WorkArea) -> None:
-        if self.exit is not None:
-            return
-        self.status = ParticipantStatus.PLACEMENT_ENDED
-        self.work_area = work_area
+        self._follow_up(lambda placement: placement.ended(work_area))
 
     def exit_to(self, destination: Destination, exit_date: dt.date, today: dt.date) -> Exit:
-        """Record the exit; the rules are checked in the order a caseworker would meet them."""
-        if self.enrolment is None:
+        """Record the exit of the latest stay; the rules are checked in the order a caseworker
+        would meet them."""
+        stay = self.current
+        if stay is None:
             raise ParticipantMustBeKnown(
                 f"outcomes knows of no enrolment of participant {self.participant_id}"
             )
-        if self.exit is not None:
+        if stay.exit is not None:
             raise ExitOnlyOnce(
-                f"participant {self.participant_id} already exited on {self.exit.exit_date.isoformat()}"
+                f"participant {self.participant_id} already exited on {stay.exit.exit_date.isoformat()} "
+                f"(stay {stay.number}); a new stay begins when intake enrols them again"
             )
         if exit_date > today:
             raise ExitDateNotInFuture(
                 f"the exit date {exit_date.isoformat()} lies after today ({today.isoformat()})"
             )
-        if exit_date < self.enrolment.enrolled_on:
+        if exit_date < stay.enrolment.enrolled_on:
             raise ExitDateNotBeforeEnrolment(
                 f"the exit date {exit_date.isoformat()} lies before the enrolment on "
-                f"{self.enrolment.enrolled_on.isoformat()}"
+                f"{stay.enrolment.enrolled_on.isoformat()}"
             )
-        self.exit = Exit.into(destination, exit_date, self.work_area, self.enrolment.funder)
-        self.status = ParticipantStatus.EXITED
-        self.waitlisted_for = None
-        return self.exit
+        stay.exit = Exit.of_stay(stay, destination, exit_date)
+        return stay.exit
+
+    def _has_heard(self, enrolment: Enrolment) -> bool:
+        if enrolment.enrolment_id is None:
+            return self.is_known
+        return any(stay.enrolment.enrolment_id == enrolment.enrolment_id for stay in self.stays)
+
+    def _decision(self, cause: uuid.UUID | None, change: PlacementChange) -> None:
+        stay = self._stay_decided_on(cause)
+        if stay is None:
+            # Another decision on the same enrolment adds to what was heard early of it.
+            if self.early_news is None or self.early_news.cause != cause:
+                self.early_news = EarlyNews(cause)
+            self.news_for_stay = None
+            change(self.early_news.placement)
+            return
+        # Placement's events come in order: anything kept from before is older than this decision.
+        self.early_news, self.news_for_stay = None, stay.number
+        if stay.is_open:
+            change(stay.placement)
+
+    def _follow_up(self, change: PlacementChange) -> None:
+        if self.early_news is not None:
+            change(self.early_news.placement)
+            return
+        stay = self._stay_numbered(self.news_for_stay) if self.news_for_stay else self._open_stay()
+        if stay is None:
+            self.early_news = EarlyNews(cause=None)
+            change(self.early_news.placement)
+        elif stay.is_open:
+            change(stay.placement)
+
+    def _stay_decided_on(self, cause: uuid.UUID | None) -> Stay | None:
+        """The stay whose enrolment the decision names; else the open stay (a stay's decision
+        cannot come after the next stay began); None when it must be of a stay not heard yet."""
+        named = next((stay for stay in self.stays if cause and stay.announced_by == cause), None)
+        return named or self._open_stay()
+
+    def _open_stay(self) -> Stay | None:
+        current = self.current
+        return current if current is not None and current.is_open else None
+
+    def _stay_numbered(self, number: int) -> Stay | None:
+        return next((stay for stay in self.stays if stay.number == number), None)

@@ -1,8 +1,15 @@
 """The integration report: a pure computation over the exits of a period.
 
-Selecting the exits (period, funder) is the caller's job; this module only counts. Rates are
-shares of all counted exits, rounded to four decimals, and None where there is nothing to divide.
+Selecting the exits of the period is the caller's job; this module picks a funder's and counts.
+Rates are shares of all counted exits, rounded to four decimals, and None where there is nothing
+to divide.
 The Jobcenter rate uses the same denominator but counts only apprenticeship and employment.
+
+Each stay's exit counts once, in the period of its exit date: a participant who came back and left
+again is counted twice, once per stay, and a new stay never changes what an earlier exit reported.
+A co-funded place's exit counts in full for each funder named (`Exit.counts_for`): a funder's
+report covers every place it paid for, so the funders' reports together count it more than once;
+`co_funded_exits` says how many of the counted exits that concerns.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from dataclasses import dataclass
 
 from outcomes.domain.destinations import integrated_in_jobcenter_view
 from outcomes.domain.errors import PeriodMustRunForward
-from outcomes.domain.participant import Exit
+from outcomes.domain.stay import Exit
 from werkstattnetz_shared.events.vocabulary import Destination, Funder, WorkArea
 
 NEVER_PLACED = "none"
@@ -56,6 +63,7 @@ class IntegrationReport:
     jobcenter_integration_rate: float | None
     by_destination: dict[Destination, int]
     by_work_area: dict[str, RateLine]
+    co_funded_exits: int
 
 
 def share(part: int, whole: int) -> float | None:
@@ -65,7 +73,7 @@ def share(part: int, whole: int) -> float | None:
 def compute_integration_report(
     exits: Iterable[Exit], period: ReportPeriod, funder: Funder | None = None
 ) -> IntegrationReport:
-    counted = list(exits)
+    counted = [exit_ for exit_ in exits if funder is None or exit_.counts_for(funder)]
     integrations = sum(1 for exit_ in counted if exit_.integrated)
     jobcenter_integrations = sum(1 for exit_ in counted if integrated_in_jobcenter_view(exit_.destination))
     destinations = Counter(exit_.destination for exit_ in counted)
@@ -80,6 +88,7 @@ def compute_integration_report(
         # Every destination and every area is listed, zeros included, so readers need no defaults.
         by_destination={destination: destinations[destination] for destination in Destination},
         by_work_area={bucket: _rate_line(counted, bucket) for bucket in WORK_AREA_BUCKETS},
+        co_funded_exits=sum(1 for exit_ in counted if exit_.is_co_funded),
     )
 
 

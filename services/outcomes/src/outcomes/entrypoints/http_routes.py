@@ -22,10 +22,13 @@ from outcomes.domain.errors import (
 )
 from outcomes.domain.participant import ParticipantRecord
 from outcomes.domain.report import IntegrationReport, ReportPeriod
+from outcomes.domain.stay import Exit, Stay
 from outcomes.entrypoints.http_schemas import (
+    EarlierStayView,
     ExitRecorded,
     ExitRequest,
     ExitView,
+    FundingShareView,
     IntegrationReportView,
     ParticipantOutcome,
     RateLineView,
@@ -116,7 +119,10 @@ async def integration_report(
     uow: UnitOfWork,
     exited_from: Annotated[PlausibleDate | None, Query(description="First exit date counted.")] = None,
     exited_to: Annotated[PlausibleDate | None, Query(description="Last exit date counted.")] = None,
-    funder: Annotated[Funder | None, Query()] = None,
+    funder: Annotated[
+        Funder | None,
+        Query(description="Only exits of places this funder paid for, alone or co-funded."),
+    ] = None,
 ) -> IntegrationReportView:
     try:
         period = ReportPeriod(exited_from=exited_from, exited_to=exited_to)
@@ -126,26 +132,50 @@ async def integration_report(
 
 
 def _outcome_view(record: ParticipantRecord) -> ParticipantOutcome:
-    enrolment = record.enrolment
-    assert enrolment is not None  # view_outcome only returns known (enrolled) participants
-    exit_ = record.exit
+    stay = record.current
+    assert stay is not None  # view_outcome only returns known (enrolled) participants
+    enrolment = stay.enrolment
     return ParticipantOutcome(
         participant_id=record.participant_id,
-        status=record.status.value,
-        work_area=record.work_area,
+        status=stay.status.value,
+        work_area=stay.placement.work_area,
         waitlisted_for=record.waitlisted_for,
         enrolled_on=enrolment.enrolled_on,
         funder=enrolment.funder,
         age_band=enrolment.age_band,
         referral_source=enrolment.referral_source,
-        exit=ExitView(
-            destination=exit_.destination,
-            exit_date=exit_.exit_date,
-            integrated=exit_.integrated,
-            work_area=exit_.work_area,
-        )
-        if exit_
-        else None,
+        exit=_exit_view(stay.exit),
+        stay=stay.number,
+        enrolment_id=enrolment.enrolment_id,
+        re_entry=enrolment.re_entry,
+        funding=[
+            FundingShareView(
+                funder=share.funder, legal_basis=share.legal_basis, share_percent=share.share_percent
+            )
+            for share in enrolment.funding
+        ],
+        earlier_stays=[_earlier_stay_view(earlier) for earlier in record.stays[:-1]],
+    )
+
+
+def _earlier_stay_view(stay: Stay) -> EarlierStayView:
+    return EarlierStayView(
+        stay=stay.number,
+        enrolment_id=stay.enrolment.enrolment_id,
+        enrolled_on=stay.enrolment.enrolled_on,
+        funder=stay.enrolment.funder,
+        exit=_exit_view(stay.exit),
+    )
+
+
+def _exit_view(exit_: Exit | None) -> ExitView | None:
+    if exit_ is None:
+        return None
+    return ExitView(
+        destination=exit_.destination,
+        exit_date=exit_.exit_date,
+        integrated=exit_.integrated,
+        work_area=exit_.work_area,
     )
 
 
@@ -165,4 +195,5 @@ def _report_view(report: IntegrationReport) -> IntegrationReportView:
             )
             for area, line in report.by_work_area.items()
         },
+        co_funded_exits=report.co_funded_exits,
     )

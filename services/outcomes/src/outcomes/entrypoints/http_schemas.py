@@ -7,7 +7,14 @@ import uuid
 
 from pydantic import BaseModel, Field
 
-from werkstattnetz_shared.events.vocabulary import AgeBand, Destination, Funder, ReferralSource, WorkArea
+from werkstattnetz_shared.events.vocabulary import (
+    AgeBand,
+    Destination,
+    Funder,
+    LegalBasis,
+    ReferralSource,
+    WorkArea,
+)
 from werkstattnetz_shared.web.request_models import PlausibleDate, RequestModel
 
 
@@ -30,16 +37,41 @@ class ExitView(BaseModel):
     work_area: WorkArea | None
 
 
+class FundingShareView(BaseModel):
+    funder: Funder
+    legal_basis: LegalBasis
+    share_percent: int
+
+
+class EarlierStayView(BaseModel):
+    stay: int
+    enrolment_id: uuid.UUID | None
+    enrolled_on: dt.date
+    funder: Funder
+    exit: ExitView | None = Field(
+        description="Null only if intake enrolled the person again without an exit recorded here."
+    )
+
+
 class ParticipantOutcome(BaseModel):
+    """The latest stay in the programme (a participant who came back has several)."""
+
     participant_id: uuid.UUID
     status: str = Field(description="enrolled, placed, waitlisted, placement_ended or exited")
     work_area: WorkArea | None = Field(description="Current placement's area, or the last one's.")
     waitlisted_for: WorkArea | None
     enrolled_on: dt.date
-    funder: Funder
+    funder: Funder = Field(description="The main funder (the largest share).")
     age_band: AgeBand
     referral_source: ReferralSource
     exit: ExitView | None
+    stay: int = Field(description="1 = the first stay, 2 = after the first re-entry, …")
+    enrolment_id: uuid.UUID | None = Field(description="Null for enrolments announced without one.")
+    re_entry: bool
+    funding: list[FundingShareView] = Field(
+        description="Every funder's share of the place; empty where intake named only the funder."
+    )
+    earlier_stays: list[EarlierStayView] = Field(description="The stays before this one, oldest first.")
 
 
 class ReportPeriodView(BaseModel):
@@ -65,3 +97,8 @@ class IntegrationReportView(BaseModel):
     )
     by_destination: dict[str, int]
     by_work_area: dict[str, RateLineView] = Field(description='Every work area, plus "none" = never placed.')
+    co_funded_exits: int = Field(
+        description="How many of the counted exits were of co-funded places. Filtered by a funder, a "
+        "co-funded exit counts in full for each funder named, so funders' reports together count it "
+        "more than once."
+    )

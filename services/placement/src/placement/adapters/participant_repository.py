@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 from typing import Any
 
 import asyncpg
 
+from placement.domain.enrolment import Cause, Enrolment, HeldEnrolment
 from placement.domain.participant import Participant, PlacementStatus
 from placement.domain.workshop import Waitlist
 from werkstattnetz_shared.events.vocabulary import Funder, WorkArea
 
 _COLUMNS = """
     participant_id, status, preferred_work_areas, funder, enrolled_on, work_area, placed_on,
-    from_waitlist, waiting_since, ended_on, exited_on
+    from_waitlist, waiting_since, ended_on, exited_on, enrolment_id, stay, enrolment_ids,
+    held_enrolments, exits_ahead
 """
 
 _UPDATE = """
     UPDATE participants SET status = $2, preferred_work_areas = $3, funder = $4, enrolled_on = $5,
         work_area = $6, placed_on = $7, from_waitlist = $8, waiting_since = $9, ended_on = $10,
-        exited_on = $11, updated_at = now(),
-        -- A place in the queue is drawn once, when the person starts waiting, and kept meanwhile.
+        exited_on = $11, enrolment_id = $12, stay = $13, enrolment_ids = $14,
+        held_enrolments = $15::jsonb, exits_ahead = $16, updated_at = now(),
+        -- A place in the queue is drawn once, when the person starts waiting, and kept meanwhile
+        -- (a stay that ended gives it up, so a re-entry queues at the end).
         waitlist_number = CASE WHEN $2 = 'waitlisted'
                                THEN coalesce(waitlist_number, nextval('waitlist_numbers')) END
     WHERE participant_id = $1
@@ -28,8 +34,9 @@ _UPDATE = """
 
 _INSERT = """
     INSERT INTO participants (participant_id, status, preferred_work_areas, funder, enrolled_on,
-        work_area, placed_on, from_waitlist, waiting_since, ended_on, exited_on, waitlist_number)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+        work_area, placed_on, from_waitlist, waiting_since, ended_on, exited_on, enrolment_id, stay,
+        enrolment_ids, held_enrolments, exits_ahead, waitlist_number)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16,
             CASE WHEN $2 = 'waitlisted' THEN nextval('waitlist_numbers') END)
 """
 
@@ -78,6 +85,11 @@ class ParticipantRepository:
             participant.waiting_since,
             participant.ended_on,
             participant.exited_on,
+            participant.enrolment_id,
+            participant.stay,
+            sorted(participant.enrolment_ids),
+            json.dumps([_held_as_json(held) for held in participant.held]),
+            list(participant.exits_ahead),
         )
         self._seen.add(participant.participant_id)
 
@@ -101,4 +113,40 @@ def _participant_from(row: Any) -> Participant:
         waiting_since=row["waiting_since"],
         ended_on=row["ended_on"],
         exited_on=row["exited_on"],
+        enrolment_id=row["enrolment_id"],
+        stay=row["stay"],
+        enrolment_ids=frozenset(row["enrolment_ids"]),
+        held=tuple(
+            _held_from_json(row["participant_id"], held) for held in json.loads(row["held_enrolments"])
+        ),
+        exits_ahead=tuple(row["exits_ahead"]),
+    )
+
+
+def _held_as_json(held: HeldEnrolment) -> dict[str, Any]:
+    enrolment = held.enrolment
+    return {
+        "enrolment_id": str(enrolment.enrolment_id) if enrolment.enrolment_id else None,
+        "preferred_work_areas": [area.value for area in enrolment.preferred_work_areas],
+        "funder": enrolment.funder.value,
+        "enrolled_on": enrolment.enrolled_on.isoformat(),
+        "re_entry": enrolment.re_entry,
+        "event_id": str(held.cause.event_id),
+        "correlation_id": str(held.cause.correlation_id),
+        "heard_at": held.heard_at.isoformat(),
+    }
+
+
+def _held_from_json(participant_id: uuid.UUID, held: dict[str, Any]) -> HeldEnrolment:
+    return HeldEnrolment(
+        enrolment=Enrolment(
+            participant_id=participant_id,
+            preferred_work_areas=tuple(WorkArea(area) for area in held["preferred_work_areas"]),
+            funder=Funder(held["funder"]),
+            enrolled_on=dt.date.fromisoformat(held["enrolled_on"]),
+            enrolment_id=uuid.UUID(held["enrolment_id"]) if held["enrolment_id"] else None,
+            re_entry=held["re_entry"],
+        ),
+        cause=Cause(event_id=uuid.UUID(held["event_id"]), correlation_id=uuid.UUID(held["correlation_id"])),
+        heard_at=dt.datetime.fromisoformat(held["heard_at"]),
     )

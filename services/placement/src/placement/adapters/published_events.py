@@ -18,7 +18,13 @@ PRODUCER = "placement"
 def published_event(
     event: PlacementEvent, *, correlation_id: uuid.UUID | None, causation_id: uuid.UUID | None
 ) -> EventEnvelope:
-    """`correlation_id` None starts a new flow (e.g. seats filled after a capacity change)."""
+    """`correlation_id` None starts a new flow (e.g. seats filled after a capacity change).
+
+    A decision that names its own cause (a held re-entry, decided when the previous stay's exit
+    arrived) answers that enrolment: its event id and flow, not those of the event handled.
+    """
+    if isinstance(event, Placed | Waitlisted) and event.cause is not None:
+        correlation_id, causation_id = event.cause.correlation_id, event.cause.event_id
     return EventEnvelope.wrap(
         _contract_of(event),
         producer=PRODUCER,

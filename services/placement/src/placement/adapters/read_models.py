@@ -30,6 +30,9 @@ class ParticipantPlacement:
     waiting_since: dt.datetime | None
     ended_on: dt.date | None
     exited_on: dt.date | None
+    stay: int
+    enrolment_id: uuid.UUID | None
+    held_re_entries: int
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ class PlacementReadModels:
         row = await self._connection.fetchrow(
             """
             SELECT p.participant_id, p.status, p.work_area, p.placed_on, p.from_waitlist,
-                   p.waiting_since, p.ended_on, p.exited_on,
+                   p.waiting_since, p.ended_on, p.exited_on, p.stay, p.enrolment_id,
+                   jsonb_array_length(p.held_enrolments) AS held_re_entries,
                    CASE WHEN p.status = 'waitlisted' THEN
                        (SELECT count(*) FROM participants ahead
                         WHERE ahead.status = 'waitlisted' AND ahead.work_area = p.work_area
@@ -90,6 +94,9 @@ class PlacementReadModels:
             waiting_since=row["waiting_since"],
             ended_on=row["ended_on"],
             exited_on=row["exited_on"],
+            stay=row["stay"],
+            enrolment_id=row["enrolment_id"],
+            held_re_entries=row["held_re_entries"],
         )
 
     async def waitlist_page(

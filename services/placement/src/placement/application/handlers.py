@@ -1,14 +1,15 @@
 """placement's use cases. Each decides under the workshop locks; state and outbox commit together.
 
-The two event use cases run inside the transaction `handle_each_event_once` opened (together with
-the inbox row) and must not commit themselves.
+The two event use cases run inside the caller's unit of work (the transaction
+`handle_each_event_once` opened together with the inbox row; keyword-only `uow`) and do not
+commit; `apply_workshop_capacities` opens and commits its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from placement.adapters.published_events import published_event
@@ -19,12 +20,13 @@ from placement.domain.decisions import (
     when_capacity_changed_fill_free_seats,
     when_participant_enrolled_place_or_waitlist,
     when_participant_exited_free_seat_and_offer_next,
+    workshops_needed_for_enrolment,
+    workshops_needed_for_exit,
 )
-from placement.domain.participant import Enrolment, PlacementStatus
+from placement.domain.enrolment import Cause, Enrolment
+from placement.domain.participant import Participant
+from placement.domain.workshop import Waitlist, Workshop
 from werkstattnetz_shared.events.vocabulary import WorkArea
-
-# Statuses in which a participant holds a seat or a waitlist spot that an exit gives up.
-_HOLDING_A_SPOT = (PlacementStatus.PLACED, PlacementStatus.WAITLISTED)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class PlaceOrWaitlist:
 class FreeSeatOnExit:
     exit: Exit
     today: dt.date
+    now: dt.datetime
     correlation_id: uuid.UUID
     causation_id: uuid.UUID
 
@@ -49,33 +52,22 @@ class ApplyWorkshopCapacities:
     today: dt.date
 
 
-async def place_or_waitlist(command: PlaceOrWaitlist, uow: PlacementUnitOfWork) -> None:
-    """Locks every preferred workshop first (always before any participant row: one lock order)."""
+async def place_or_waitlist(command: PlaceOrWaitlist, *, uow: PlacementUnitOfWork) -> None:
     enrolment = command.enrolment
-    workshops = await uow.workshops.lock(enrolment.preferred_work_areas)
-    known = await uow.participants.get_for_update(enrolment.participant_id)
-    first_choice_waitlist = await uow.participants.waitlist_of(enrolment.preferred_work_areas[0])
+    known, workshops, waitlists = await _lock_for(
+        enrolment.participant_id, lambda known: workshops_needed_for_enrolment(enrolment, known), uow
+    )
+    cause = Cause(event_id=command.causation_id, correlation_id=command.correlation_id)
     decision = when_participant_enrolled_place_or_waitlist(
-        enrolment, known, workshops, first_choice_waitlist, command.now
+        enrolment, known, workshops, waitlists, command.now, cause
     )
     await _record(decision, uow, correlation_id=command.correlation_id, causation_id=command.causation_id)
 
 
-async def free_seat_on_exit(command: FreeSeatOnExit, uow: PlacementUnitOfWork) -> None:
-    participant_id = command.exit.participant_id
-    # Peek without a lock to learn the work area, lock its workshop, then read again: the
-    # workshop lock comes before the participant's row, as everywhere else. A participant's area
-    # never changes; should an enrolment slip in between peek and lock, the decision refuses to
-    # go on without the workshop and the consumer handles the exit again.
-    peeked = await uow.participants.get(participant_id)
-    area = peeked.work_area if peeked and peeked.status in _HOLDING_A_SPOT else None
-    workshop = waitlist = None
-    if area is not None:
-        workshop = (await uow.workshops.lock([area]))[area]
-        waitlist = await uow.participants.waitlist_of(area)
-    known = await uow.participants.get_for_update(participant_id)
+async def free_seat_on_exit(command: FreeSeatOnExit, *, uow: PlacementUnitOfWork) -> None:
+    known, workshops, waitlists = await _lock_for(command.exit.participant_id, workshops_needed_for_exit, uow)
     decision = when_participant_exited_free_seat_and_offer_next(
-        command.exit, known, workshop, waitlist, command.today
+        command.exit, known, workshops, waitlists, command.today, command.now
     )
     await _record(decision, uow, correlation_id=command.correlation_id, causation_id=command.causation_id)
 
@@ -89,6 +81,28 @@ async def apply_workshop_capacities(command: ApplyWorkshopCapacities, uow: Place
             decision = when_capacity_changed_fill_free_seats(workshop, waitlist, command.today)
             await _record(decision, uow, correlation_id=None, causation_id=None)
         await uow.commit()
+
+
+async def _lock_for(
+    participant_id: uuid.UUID,
+    workshops_needed: Callable[[Participant | None], set[WorkArea]],
+    uow: PlacementUnitOfWork,
+) -> tuple[Participant | None, dict[WorkArea, Workshop], dict[WorkArea, Waitlist]]:
+    """Lock the workshops a decision on this participant needs, then the participant's row.
+
+    Workshops always come before participant rows (one lock order, so no two transactions wait
+    for each other in a circle), so which workshops are needed is first read without a lock. If
+    the participant changed between that read and its lock (say a re-entry was held meanwhile),
+    the workshops missing are locked late; should that ever close a circle, PostgreSQL breaks it
+    with a deadlock error, which the consumer retries like an outage.
+    """
+    needed = workshops_needed(await uow.participants.get(participant_id))
+    workshops = await uow.workshops.lock(needed)
+    known = await uow.participants.get_for_update(participant_id)
+    if missing := workshops_needed(known) - workshops.keys():
+        workshops |= await uow.workshops.lock(missing)
+    waitlists = {area: await uow.participants.waitlist_of(area) for area in sorted(workshops)}
+    return known, workshops, waitlists
 
 
 async def _record(

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from placement.domain.enrolment import Cause
 from werkstattnetz_shared.events.vocabulary import WorkArea
 
 
@@ -15,6 +16,8 @@ class Placed:
     work_area: WorkArea
     placed_on: dt.date
     from_waitlist: bool
+    cause: Cause | None = None
+    """Set when the decision answers another event than the one handled (a held re-entry)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Waitlisted:
     participant_id: uuid.UUID
     work_area: WorkArea
     position: int
+    cause: Cause | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Kafka → use cases: `ParticipantEnrolled` and `ParticipantExited`, each handled exactly once.
 
 Events placement publishes because of an incoming one carry its correlation id, and its event id
-as their causation id.
+as their causation id (a held re-entry's decision answers its enrolment, see `decisions`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from placement.application import handlers
 from placement.application.unit_of_work import PlacementUnitOfWork
 from placement.domain.decisions import Exit
-from placement.domain.participant import Enrolment
+from placement.domain.enrolment import Enrolment
 from werkstattnetz_shared.events import EventData, EventEnvelope, ParticipantEnrolled, ParticipantExited
 from werkstattnetz_shared.messaging.event_handler import EventHandler
 from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
@@ -33,22 +33,25 @@ def placement_event_handler(unit_of_work: Callable[[], PlacementUnitOfWork], tim
                         preferred_work_areas=tuple(data.preferred_work_areas),
                         funder=data.funder,
                         enrolled_on=data.enrolled_on,
+                        enrolment_id=data.enrolment_id,
+                        re_entry=data.re_entry,
                     ),
                     now=dt.datetime.now(dt.UTC),
                     correlation_id=envelope.correlation_id,
                     causation_id=envelope.event_id,
                 ),
-                uow,
+                uow=uow,
             )
         elif isinstance(data, ParticipantExited):
             await handlers.free_seat_on_exit(
                 handlers.FreeSeatOnExit(
                     exit=Exit(participant_id=envelope.participant_id, exit_date=data.exit_date),
                     today=dt.datetime.now(zone).date(),
+                    now=dt.datetime.now(dt.UTC),
                     correlation_id=envelope.correlation_id,
                     causation_id=envelope.event_id,
                 ),
-                uow,
+                uow=uow,
             )
 
     return handle_each_event_once(unit_of_work, dispatch, HANDLED_CONTRACTS)

@@ -101,4 +101,7 @@ def _placement_view(placement: ParticipantPlacement) -> PlacementView:
         waiting_since=placement.waiting_since,
         ended_on=placement.ended_on,
         exited_on=placement.exited_on,
+        stay=placement.stay,
+        enrolment_id=placement.enrolment_id,
+        held_re_entries=placement.held_re_entries,
     )

@@ -31,6 +31,14 @@ class PlacementView(BaseModel):
     waiting_since: dt.datetime | None
     ended_on: dt.date | None
     exited_on: dt.date | None
+    stay: int = Field(
+        description="Which stay in the programme this describes: 1 = the first, 2 = after a re-entry, "
+        "…; 0 while only an exit has been heard."
+    )
+    enrolment_id: uuid.UUID | None = Field(description="The enrolment of that stay (none on older events).")
+    held_re_entries: int = Field(
+        description="Re-entries heard before this stay's exit; the first starts when that exit arrives."
+    )
 
 
 class WaitlistEntryView(BaseModel):

@@ -1,0 +1,108 @@
+"""People in intake's database: the only place their personal data is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import asyncpg
+
+from intake.domain.errors import SamePersonAlreadyKnown
+from intake.domain.names import identity_key
+from intake.domain.person import Person, PersonalDetails
+
+_COLUMNS = """
+    participant_id, first_name, last_name, birth_date, email, phone, jobcenter_customer_number,
+    caseworker, erased_on
+"""
+
+
+class PeopleRepository:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def add(self, person: Person) -> None:
+        details = person.known_details
+        try:
+            # A savepoint: after a unique violation the transaction must still answer the lookup.
+            async with self._connection.transaction():
+                await self._connection.execute(
+                    """
+                    INSERT INTO people (participant_id, first_name, last_name, birth_date, email, phone,
+                        jobcenter_customer_number, identity_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    """,
+                    person.participant_id,
+                    details.first_name,
+                    details.last_name,
+                    details.birth_date,
+                    details.email,
+                    details.phone,
+                    details.jobcenter_customer_number,
+                    identity_key(details.first_name, details.last_name),
+                )
+        except asyncpg.UniqueViolationError:
+            # Another request created the same person a moment ago (the check before missed it).
+            existing = await self.find_same_person(details)
+            if existing is None:
+                raise
+            raise SamePersonAlreadyKnown(
+                "this person was referred before: link the referral to them", existing.participant_id
+            ) from None
+
+    async def get(self, participant_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._connection.fetchrow(
+            f"SELECT {_COLUMNS} FROM people WHERE participant_id = $1{lock}", participant_id
+        )
+        return _person_from(row) if row else None
+
+    async def find_same_person(self, details: PersonalDetails) -> Person | None:
+        row = await self._connection.fetchrow(
+            f"SELECT {_COLUMNS} FROM people "
+            "WHERE identity_key = $1 AND birth_date = $2 AND erased_on IS NULL",
+            identity_key(details.first_name, details.last_name),
+            details.birth_date,
+        )
+        return _person_from(row) if row else None
+
+    async def save(self, person: Person) -> None:
+        details = person.details
+        await self._connection.execute(
+            """
+            UPDATE people SET first_name = $2, last_name = $3, birth_date = $4, email = $5, phone = $6,
+                jobcenter_customer_number = $7, identity_key = $8, caseworker = $9, erased_on = $10
+            WHERE participant_id = $1
+            """,
+            person.participant_id,
+            details.first_name if details else None,
+            details.last_name if details else None,
+            details.birth_date if details else None,
+            details.email if details else None,
+            details.phone if details else None,
+            details.jobcenter_customer_number if details else None,
+            identity_key(details.first_name, details.last_name) if details else None,
+            person.caseworker,
+            person.erased_on,
+        )
+
+
+def _person_from(row: Any) -> Person:
+    details = None
+    if row["erased_on"] is None:
+        details = PersonalDetails(
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            birth_date=row["birth_date"],
+            email=row["email"],
+            phone=row["phone"],
+            jobcenter_customer_number=row["jobcenter_customer_number"],
+        )
+    erased_on: dt.date | None = row["erased_on"]
+    return Person(
+        participant_id=row["participant_id"],
+        details=details,
+        caseworker=row["caseworker"],
+        erased_on=erased_on,
+    )
