@@ -31,6 +31,15 @@ def ensure_port_is_free(host: str, port: int, component: str, variable: str | No
             ) from None
 
 
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether we could listen on `port` now (nothing else holds it)."""
+    try:
+        ensure_port_is_free(host, port, "probe")
+    except PortTakenError:
+        return False
+    return True
+
+
 def find_free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
     """`count` different ports nobody listens on right now (the kernel picks them).
 

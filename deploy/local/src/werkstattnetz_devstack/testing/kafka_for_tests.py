@@ -17,7 +17,7 @@ from werkstattnetz_devstack.kafka import (
     wait_until_kafka_answers,
 )
 from werkstattnetz_devstack.paths import cache_folder
-from werkstattnetz_devstack.ports import find_free_ports
+from werkstattnetz_devstack.ports import find_free_ports, port_is_free
 from werkstattnetz_devstack.testing.docker_engine import (
     containers_can_be_used,
     testcontainers_class,
@@ -135,10 +135,10 @@ def kafka_as_local_process(cache: Path, reason: str) -> Iterator[KafkaForTests]:
     kills it with SIGKILL and starts it again."""
     version = os.environ.get("KAFKA_VERSION", DEFAULT_KAFKA_VERSION)
     with claim_session_slot(cache / "test", "kafka", stop_kafka_left_in) as slot:
-        if slot.is_default:
-            port = int(os.environ.get("TEST_KAFKA_PORT", "19092"))
-            controller_port = int(os.environ.get("TEST_KAFKA_CONTROLLER_PORT", "19093"))
-        else:  # another session on this machine holds the default ports
+        port = int(os.environ.get("TEST_KAFKA_PORT", "19092"))
+        controller_port = int(os.environ.get("TEST_KAFKA_CONTROLLER_PORT", "19093"))
+        # Another session of this checkout, or another checkout on this machine, may hold them.
+        if not (slot.is_default and port_is_free(port) and port_is_free(controller_port)):
             port, controller_port = find_free_ports(2)
         broker = KafkaBroker(slot.folder, port, controller_port, version=version, cache=cache)
         # Each test session starts from empty topics and offsets, like a fresh container would.

@@ -14,7 +14,7 @@ from werkstattnetz_devstack.databases import (
     ensure_role_and_database_blocking,
 )
 from werkstattnetz_devstack.paths import cache_folder
-from werkstattnetz_devstack.ports import find_free_ports
+from werkstattnetz_devstack.ports import find_free_ports, port_is_free
 from werkstattnetz_devstack.postgres import PostgresServer
 from werkstattnetz_devstack.testing.docker_engine import (
     containers_can_be_used,
@@ -127,7 +127,8 @@ def postgres_as_local_process(cache: Path, reason: str) -> Iterator[PostgresForT
     """
     with claim_session_slot(cache / "test", "postgres", stop_postgres_left_in) as slot:
         port = int(os.environ.get("TEST_POSTGRES_PORT", "55432"))
-        if not slot.is_default:  # another session on this machine holds the default port
+        # Another session of this checkout, or another checkout on this machine, may hold it.
+        if not (slot.is_default and port_is_free(port)):
             (port,) = find_free_ports(1)
         server = PostgresServer(slot.folder / "data", port=port, fsync=False)
         try:
