@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := shared services/intake services/placement services/outcomes services/notifications deploy/local
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 ROLE ?= manager
+SUBJECT ?= dev-staff
 PYTEST_ARGS ?=
 
 .PHONY: help install system-deps compose-plugin run up down status token test lint typecheck unit integration e2e schemas clean
@@ -17,7 +18,7 @@ help:
 	@echo "make run      start Kafka, PostgreSQL, the SMTP sink and all four services (Ctrl-C stops all)"
 	@echo "make up/down  the same in the background / stop it;  make status  what runs"
 	@echo "make test     ruff, mypy, unit, integration and end-to-end tests against real Kafka and PostgreSQL"
-	@echo "make token ROLE=<intake|caseworker|manager|reporting|monitoring|admin>  print a development token"
+	@echo "make token ROLE=<intake|caseworker|manager|reporting|monitoring|workshop_lead|admin> [SUBJECT=<name>]  print a development token"
 
 # Debian packages the local stack and the tests need (chromium: the offline /docs test renders the
 # page in a real headless browser); a fresh machine of our kind already has most of them.
@@ -62,7 +63,7 @@ status:
 	@$(BIN)/python -m werkstattnetz_devstack status || true
 
 token: $(STAMP)
-	@$(BIN)/python -m werkstattnetz_shared.token_cli --role $(ROLE)
+	@$(BIN)/python -m werkstattnetz_shared.token_cli --role $(ROLE) --subject $(SUBJECT)
 
 schemas: $(STAMP)
 	$(BIN)/python -m werkstattnetz_shared.events.schema_export

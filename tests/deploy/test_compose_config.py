@@ -130,7 +130,7 @@ def test_notifications_send_to_the_development_mail_sink(compose_services: dict[
     assert environment["MAIL_FROM"]
     assert environment["STAFF_EMAIL"]
     assert compose_services["mailpit"]["healthcheck"]["test"]
-    assert compose_services["placement"]["environment"]["WORKSHOP_CAPACITIES"]
+    assert compose_services["placement"]["environment"]["DEFAULT_WORKSHOP_SEATS"]
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,8 @@ class Evidence:
     intake_enrolled: dict[uuid.UUID, uuid.UUID]  # participant → referral
     intake_left: set[uuid.UUID]  # participants whose enrolment intake ended (it heard of the exit)
     placement_participants: dict[uuid.UUID, asyncpg.Record]
-    workshops: dict[str, int]  # work area → capacity
+    workshops: dict[str, int]  # work area → seats of its workshops
+    open_offers: dict[uuid.UUID, str]  # participant holding an open seat offer → its work area
     outcomes_exits: dict[uuid.UUID, asyncpg.Record]
     deliveries: list[asyncpg.Record]
     outboxes: dict[str, set[uuid.UUID]]  # service → every event id it ever put in its outbox
@@ -146,7 +147,12 @@ async def gather_evidence(system: ChaosSystem) -> Evidence:
         "WHERE enrolment_id IS NOT NULL",
     )
     placement_rows = await fetch(urls["placement"], "SELECT * FROM participants")
-    workshop_rows = await fetch(urls["placement"], "SELECT work_area, capacity FROM workshops")
+    workshop_rows = await fetch(
+        urls["placement"], "SELECT work_area, sum(seats)::int AS seats FROM workshops GROUP BY work_area"
+    )
+    offer_rows = await fetch(
+        urls["placement"], "SELECT participant_id, work_area FROM offers WHERE status = 'open'"
+    )
     exit_rows = await fetch(urls["outcomes"], "SELECT * FROM exits")
     outboxes = {
         name: {row["event_id"] for row in await fetch(url, "SELECT event_id FROM outbox")}
@@ -157,7 +163,8 @@ async def gather_evidence(system: ChaosSystem) -> Evidence:
         intake_enrolled={row["participant_id"]: row["referral_id"] for row in intake_rows},
         intake_left={row["participant_id"] for row in intake_rows if row["enrolment_ended_on"]},
         placement_participants={row["participant_id"]: row for row in placement_rows},
-        workshops={row["work_area"]: row["capacity"] for row in workshop_rows},
+        workshops={row["work_area"]: row["seats"] for row in workshop_rows},
+        open_offers={row["participant_id"]: row["work_area"] for row in offer_rows},
         outcomes_exits={row["participant_id"]: row for row in exit_rows},
         deliveries=await fetch(urls["notifications"], "SELECT * FROM deliveries"),
         outboxes=outboxes,

@@ -10,70 +10,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
 import asyncpg
 
 from tests.support.kafka_tools import unique_prefix
+from tests.support.service_process import ServiceProcess
 from werkstattnetz_devstack.ports import find_free_ports
-from werkstattnetz_devstack.processes import start_logged_process, stop_process, wait_for_http_ok
 from werkstattnetz_devstack.smtp_sink import SmtpSink
 from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 
 SERVICES = ("intake", "placement", "outcomes", "notifications")
 STAFF_EMAIL = "team@werkstattnetz.test"
-READY_TIMEOUT_S = 90.0
-
-
-@dataclass
-class ServiceProcess:
-    """One service: started, killed with SIGKILL and started again with the same environment."""
-
-    name: str
-    port: int
-    environment: Mapping[str, str]
-    log: Path
-    process: subprocess.Popen[bytes] | None = None
-    kills: int = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def database_url(self) -> str:
-        return self.environment["DATABASE_URL"]
-
-    def start(self) -> None:
-        self.process = start_logged_process([sys.executable, "-m", self.name], self.log, self.environment)
-
-    def wait_until_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
-        """Blocking: until /health/ready answers 200 (database, Kafka and background tasks up)."""
-        wait_for_http_ok(f"{self.url}/health/ready", timeout_s, self.process, self.log)
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash or the OOM killer would: no shutdown hook runs, nothing is flushed."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-        self.kills += 1
-        with self.log.open("a", encoding="utf-8") as log:  # so a reader of the log sees where
-            log.write(f"=== chaos test: kill -9 at {datetime.now(UTC).isoformat()} ===\n")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process, timeout=15)
-            self.process = None
 
 
 @dataclass
@@ -109,7 +60,7 @@ def service_environment(
     kafka: KafkaForTests,
     topic_prefix: str,
     smtp_port: int,
-    workshop_capacities: str,
+    default_workshop_seats: str,
 ) -> dict[str, str]:
     environment = os.environ | {
         "DATABASE_URL": database_url,
@@ -120,7 +71,7 @@ def service_environment(
         "ENVIRONMENT": "test",
         "OUTBOX_POLL_INTERVAL_S": "0.2",
         "CONSUMER_RETRY_BACKOFF_S": "0.1",
-        "WORKSHOP_CAPACITIES": workshop_capacities,
+        "DEFAULT_WORKSHOP_SEATS": default_workshop_seats,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),
         "STAFF_EMAIL": STAFF_EMAIL,
@@ -147,7 +98,7 @@ async def keep_commits_across_crashes(postgres: PostgresForTests, database_url: 
 
 @contextlib.asynccontextmanager
 async def running_chaos_system(
-    kafka: KafkaForTests, postgres: PostgresForTests, folder: Path, *, workshop_capacities: str
+    kafka: KafkaForTests, postgres: PostgresForTests, folder: Path, *, default_workshop_seats: str
 ) -> AsyncIterator[ChaosSystem]:
     (smtp_port, *ports) = find_free_ports(1 + len(SERVICES))
     mail = SmtpSink(folder / "mail", port=smtp_port)
@@ -163,7 +114,7 @@ async def running_chaos_system(
                 kafka=kafka,
                 topic_prefix=system.topic_prefix,
                 smtp_port=smtp_port,
-                workshop_capacities=workshop_capacities,
+                default_workshop_seats=default_workshop_seats,
             )
             system.services[service] = ServiceProcess(service, port, environment, folder / f"{service}.log")
             system.services[service].start()

@@ -90,18 +90,25 @@ def one_decision_per_enrolment(evidence: Evidence) -> list[str]:
 
 
 def seats_within_capacity_and_used(evidence: Evidence) -> list[str]:
-    seated = collections.Counter(
-        r["work_area"] for r in evidence.placement_participants.values() if r["status"] == "placed"
-    )
+    """A seat is held by a placed person or by an open offer to someone waiting; never more holders
+    than seats, and no seat neither held nor offered while someone waits for the area."""
+    people = evidence.placement_participants
+    seated = collections.Counter(r["work_area"] for r in people.values() if r["status"] == "placed")
+    offered = collections.Counter(evidence.open_offers.values())
     waiting = collections.Counter(
-        r["work_area"] for r in evidence.placement_participants.values() if r["status"] == "waitlisted"
+        r["work_area"]
+        for participant_id, r in people.items()
+        if r["status"] == "waitlisted" and participant_id not in evidence.open_offers
     )
     problems = []
-    for area, capacity in evidence.workshops.items():
-        if seated[area] > capacity:
-            problems.append(f"{area}: {seated[area]} people placed on {capacity} seats")
-        if waiting[area] and seated[area] < capacity:
-            problems.append(f"{area}: {capacity - seated[area]} free seats while {waiting[area]} people wait")
+    if not_waiting := {p for p in evidence.open_offers if people[p]["status"] != "waitlisted"}:
+        problems.append(f"open seat offers to people who do not wait: {_some(not_waiting)}")
+    for area, seats in evidence.workshops.items():
+        held = seated[area] + offered[area]
+        if held > seats:
+            problems.append(f"{area}: {seated[area]} placed and {offered[area]} offered on {seats} seats")
+        if waiting[area] and held < seats:
+            problems.append(f"{area}: {seats - held} free seats while {waiting[area]} people wait")
     return problems
 
 

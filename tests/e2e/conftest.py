@@ -71,7 +71,9 @@ def system(
                 "HTTP_PORT": str(port),
                 "ENVIRONMENT": "test",
                 "OUTBOX_POLL_INTERVAL_S": "0.2",
-                "WORKSHOP_CAPACITIES": "care=1",
+                "DEFAULT_WORKSHOP_SEATS": "care=1",
+                "OFFER_VALID_HOURS": "0.003",  # 10.8 s: the story lets one offer expire
+                "OFFER_EXPIRY_POLL_S": "0.2",
                 "SMTP_HOST": "127.0.0.1",
                 "SMTP_PORT": str(mail.port),
                 "STAFF_EMAIL": STAFF_EMAIL,

@@ -1,13 +1,16 @@
 """The end-to-end story, across all four services as real processes.
 
-With one seat in `care`, two young people who prefer care are referred, interviewed, consent to
-the processing of their data and are enrolled, co-funded by the Jobcenter and the city; Lea gets
-her caseworker at enrolment, Jonas his from a manager afterwards. Lea is placed, Jonas waitlisted;
-Lea exits into an apprenticeship: `IntegrationAchieved` is on `outcomes.events`, intake hears she
-left, Jonas now holds the seat, and the SMTP sink holds exactly one mail per notified event.
-Finally an admin erases Lea's personal data: intake's file of her is gone (410),
+With one seat in `care`, three young people who prefer care are referred, interviewed, consent to
+the processing of their data and are enrolled, co-funded by the Jobcenter and the city; Lea and Mia
+get their caseworker at enrolment, Jonas his from a manager afterwards. Lea is placed, Jonas and
+Mia wait. Lea exits into an apprenticeship: `IntegrationAchieved` is on `outcomes.events` and intake
+hears she left. Her seat is offered to Jonas (`PlacementOffered`); nobody answers, the offer
+expires (`OfferExpired`) and the seat is offered to Mia, whose offer staff accept: she is placed
+and her workshop lead records her first day. The SMTP sink holds exactly one mail per notified
+event. An admin erases Lea's personal data: intake's file of her is gone (410),
 `ParticipantDataErased` is on `intake.events`, and every answer and count of placement, outcomes
-and notifications stays as it was.
+and notifications stays as it was. The last chapter: someone placed two weeks ago misses three
+working days in a row without excuse, and `AbsenceThresholdReached` is published once.
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ async def placement_of(
     return response.json() if response.status_code == 200 else {}
 
 
-async def test_one_care_seat_two_young_people(system: RunningSystem) -> None:
+async def test_one_care_seat_three_young_people(system: RunningSystem) -> None:
     async with httpx.AsyncClient(base_url=system.urls["intake"], timeout=10) as client:
         first = await welcome(client, "Lea", caseworker="carla.case")
         await eventually(
@@ -82,8 +85,12 @@ async def test_one_care_seat_two_young_people(system: RunningSystem) -> None:
         await eventually(
             lambda: _status_is(client, system, second, "waitlisted"), what="second person waitlisted"
         )
+        third = await welcome(client, "Mia", caseworker="carla.case")
+        await eventually(
+            lambda: _status_is(client, system, third, "waitlisted"), what="third person waitlisted"
+        )
         care = await _care_workshop(client, system)
-        assert (care["capacity"], care["occupied"], care["waitlist_length"]) == (1, 1, 1)
+        assert (care["seats"], care["occupied"], care["waitlist_length"]) == (1, 1, 2)
         lea = await client.get(f"/v1/participants/{first}", headers=CASEWORKER)  # her caseworker
         assert lea.status_code == 200, lea.text
         assert (lea.json()["first_name"], lea.json()["caseworker"]) == ("Lea", "carla.case")
@@ -112,28 +119,114 @@ async def test_one_care_seat_two_young_people(system: RunningSystem) -> None:
         assert achieved[0].data["destination"] == "apprenticeship"
         assert achieved[0].data["work_area"] == "care"
 
-        await eventually(
-            lambda: _status_is(client, system, second, "placed"), what="second person takes the freed seat"
-        )
+        await _seat_offered_expires_and_passes_on(client, system, second, third)
         assert (await placement_of(client, system, first))["status"] in {"ended", "exited"}
         care = await _care_workshop(client, system)
-        assert (care["occupied"], care["waitlist_length"]) == (1, 0)
+        assert (care["placed"], care["open_offers"], care["waitlist_length"]) == (1, 0, 1)
+        await _lead_records_a_day_for(client, system, third, care["workshop_id"])
         await eventually(lambda: _intake_knows_she_left(client, first), what="intake hears Lea left")
 
         report = await client.get(f"{outcomes}/v1/reports/integration", headers=MANAGER)
         assert report.json()["exits"] == 1
         assert report.json()["integrations"] == 1
 
-        # Notified events: first placed, second waitlisted, integration achieved, second placed.
-        await _expect_mails(client, system, first, second)
+        # Notified events: Lea placed, Jonas and Mia waitlisted, integration achieved, Mia placed.
+        await _expect_mails(client, system, first, second, third)
         await _expect_intake_events(system, first, second)
 
         await _erase_and_expect_counts_unchanged(client, system, first, second)
 
 
+async def _seat_offered_expires_and_passes_on(
+    client: httpx.AsyncClient, system: RunningSystem, second: str, third: str
+) -> None:
+    """Lea's seat is not handed over silently: Jonas, first in line, is offered it; nobody answers,
+    the offer expires (the services run with a seconds-long offer time), and Mia is offered the
+    seat; staff accept for her and she is placed. Jonas keeps waiting; the expired offer cannot be
+    accepted any more."""
+    jonas_offer = await _wait_for_open_offer(client, system, second)
+    assert (await placement_of(client, system, third))["open_offer"] is None  # one offer per free seat
+    mia_offer = await _wait_for_open_offer(client, system, third, timeout_s=60)
+    placement = system.urls["placement"]
+    expired = await client.get(f"{placement}/v1/offers/{jonas_offer['offer_id']}", headers=CASEWORKER)
+    assert expired.json()["status"] == "expired", expired.text
+    too_late = await client.post(
+        f"{placement}/v1/offers/{jonas_offer['offer_id']}/accept", headers=CASEWORKER
+    )
+    assert too_late.status_code == 409, too_late.text
+    accepted = await client.post(f"{placement}/v1/offers/{mia_offer['offer_id']}/accept", headers=CASEWORKER)
+    assert accepted.status_code == 200, accepted.text
+    mia = await placement_of(client, system, third)
+    assert (mia["status"], mia["from_waitlist"], mia["placed_on"]) == ("placed", True, _berlin_today())
+    jonas = await placement_of(client, system, second)
+    assert (jonas["status"], jonas["open_offer"], jonas["waitlist_position"]) == ("waitlisted", None, 1)
+
+    def offer_news(events: list[Any]) -> list[Any]:
+        kinds = ("PlacementOffered", "OfferExpired", "ParticipantPlaced")
+        return [e for e in events if e.event_type in kinds and str(e.participant_id) in (second, third)]
+
+    events = offer_news(
+        await collect_events(
+            system.bootstrap_servers,
+            system.topic("placement.events"),
+            until=lambda e: len(offer_news(e)) >= 4,
+        )
+    )
+    # Two people's events lie on different partitions: in order per person, and by their moments.
+    news = {p: [e.event_type for e in events if str(e.participant_id) == p] for p in (second, third)}
+    assert news == {
+        second: ["PlacementOffered", "OfferExpired"],
+        third: ["PlacementOffered", "ParticipantPlaced"],
+    }
+    offered, expired = (e for e in events if str(e.participant_id) == second)
+    offered_next, placed = (e for e in events if str(e.participant_id) == third)
+    assert offered.occurred_at < expired.occurred_at <= offered_next.occurred_at < placed.occurred_at
+    assert expired.data["offer_id"] == jonas_offer["offer_id"]
+    assert (offered_next.data["offer_id"], placed.data["offer_id"]) == (mia_offer["offer_id"],) * 2
+
+
+async def _wait_for_open_offer(
+    client: httpx.AsyncClient, system: RunningSystem, participant_id: str, timeout_s: float = 30
+) -> dict[str, Any]:
+    async def holds_offer() -> bool:
+        return (await placement_of(client, system, participant_id)).get("open_offer") is not None
+
+    await eventually(holds_offer, timeout_s=timeout_s, what=f"an open seat offer to {participant_id}")
+    offer = (await placement_of(client, system, participant_id))["open_offer"]
+    assert isinstance(offer, dict)
+    return offer
+
+
+async def _lead_records_a_day_for(
+    client: httpx.AsyncClient, system: RunningSystem, participant_id: str, workshop_id: str
+) -> None:
+    """Mia's first day, as the workshop's lead keeps it (placed from today, so today is the only
+    day there is to record; three unexcused days in a row are the last test's chapter)."""
+    placement, today = system.urls["placement"], _berlin_today()
+    # The care workshop works shifts every day of the week (so the story holds on any weekday).
+    every_day = await client.patch(
+        f"{placement}/v1/workshops/{workshop_id}", json={"opening_days": [1, 2, 3, 4, 5, 6, 7]}, headers=ADMIN
+    )
+    assert every_day.status_code == 200, every_day.text
+    recorded = await client.put(
+        f"{system.urls['placement']}/v1/workshops/{workshop_id}/attendance/{today}",
+        json={"entries": [{"participant_id": participant_id, "status": "present", "hours_present": 6.5}]},
+        headers=MANAGER,
+    )
+    assert recorded.status_code == 200, recorded.text
+    sheet = await client.get(f"{placement}/v1/workshops/{workshop_id}/attendance/{today}", headers=MANAGER)
+    assert sheet.status_code == 200, sheet.text
+    lines = {line["participant_id"]: line for line in sheet.json()["entries"]}
+    assert (lines[participant_id]["placed"], lines[participant_id]["status"]) == (True, "present")
+    assert (lines[participant_id]["hours_present"], lines[participant_id]["recorded_by"]) == (
+        6.5,
+        "mara.manager",
+    )
+
+
 async def _expect_intake_events(system: RunningSystem, first: str, second: str) -> None:
     events = await collect_events(
-        system.bootstrap_servers, system.topic("intake.events"), until=lambda events: len(events) >= 6
+        system.bootstrap_servers, system.topic("intake.events"), until=lambda events: len(events) >= 9
     )
     for participant_id, caseworker in ((first, "carla.case"), (second, "kim.case")):
         own = [e for e in events if str(e.participant_id) == participant_id]
@@ -169,7 +262,7 @@ async def _erase_and_expect_counts_unchanged(
 
     await asyncio.sleep(2)  # time for the other services to take the event (they keep no personal data)
     assert await _what_the_other_services_answer(client, system, first, second) == before
-    assert len(system.mail.mails()) == 4
+    assert len(system.mail.mails()) == 5
 
 
 async def _what_the_other_services_answer(
@@ -195,23 +288,25 @@ async def _what_the_other_services_answer(
     return answers
 
 
-async def _expect_mails(client: httpx.AsyncClient, system: RunningSystem, first: str, second: str) -> None:
-    await eventually(lambda: _count_at_least(system, 4), timeout_s=60, what="four notification mails")
+async def _expect_mails(
+    client: httpx.AsyncClient, system: RunningSystem, first: str, second: str, third: str
+) -> None:
+    await eventually(lambda: _count_at_least(system, 5), timeout_s=60, what="five notification mails")
     await asyncio.sleep(2)  # a duplicate would arrive in this window; there must be none
     mails = system.mail.mails()
-    assert len(mails) == 4, [m["Subject"] for m in mails]
+    assert len(mails) == 5, [m["Subject"] for m in mails]
     assert {m["To"] for m in mails} == {STAFF_EMAIL}
-    assert len({m["Message-ID"] for m in mails}) == 4
+    assert len({m["Message-ID"] for m in mails}) == 5
     bodies = [m.get_body(preferencelist=("plain",)).get_content() for m in mails]  # type: ignore[union-attr]
     assert sum(first in body for body in bodies) == 2  # placed + integration
-    assert sum(second in body for body in bodies) == 2  # waitlisted + placed
+    assert sum(second in body for body in bodies) == 1  # waitlisted (the offer he let expire is not mailed)
+    assert sum(third in body for body in bodies) == 2  # waitlisted + placed
     for body in bodies:
-        assert "Lea" not in body
-        assert "Jonas" not in body
-        assert "Beispiel" not in body
+        for personal in ("Lea", "Jonas", "Mia", "Beispiel"):
+            assert personal not in body
 
     deliveries = await client.get(
-        f"{system.urls['notifications']}/v1/deliveries", params={"participant_id": second}, headers=MANAGER
+        f"{system.urls['notifications']}/v1/deliveries", params={"participant_id": third}, headers=MANAGER
     )
     assert deliveries.status_code == 200
     assert {item["status"] for item in deliveries.json()["items"]} == {"sent"}
@@ -219,10 +314,16 @@ async def _expect_mails(client: httpx.AsyncClient, system: RunningSystem, first:
     sent = await collect_events(
         system.bootstrap_servers,
         system.topic("notifications.events"),
-        until=lambda events: len(events) >= 4,
+        until=lambda events: len(events) >= 5,
     )
     assert sorted(e.data["trigger_event_type"] for e in sent) == sorted(
-        ["ParticipantPlaced", "ParticipantWaitlisted", "IntegrationAchieved", "ParticipantPlaced"]
+        [
+            "ParticipantPlaced",
+            "ParticipantWaitlisted",
+            "ParticipantWaitlisted",
+            "IntegrationAchieved",
+            "ParticipantPlaced",
+        ]
     )
 
 
@@ -266,3 +367,87 @@ async def _care_workshop(client: httpx.AsyncClient, system: RunningSystem) -> di
 def _berlin_today() -> str:
     """The services' idea of today (their default timezone), so the exit is never before enrolment."""
     return dt.datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
+
+
+async def test_three_unexcused_days_in_a_row_reach_placement_events(system: RunningSystem) -> None:
+    """The story's last chapter, attendance: someone placed for two weeks misses three working days
+    in a row without excuse; once the third is recorded, `AbsenceThresholdReached` is on
+    placement.events (once, however often the day is sent) for their caseworker to step in."""
+    await _attendance_with_three_unexcused_days(system)
+
+
+async def _attendance_with_three_unexcused_days(system: RunningSystem) -> None:
+    """Self-contained: enrols its own participant (Ben, bike & metal, enrolled two weeks ago so
+    there are past working days to record), records through placement's attendance API as a
+    manager, and reads the event from placement.events."""
+    placement = system.urls["placement"]
+    two_weeks_ago = dt.date.fromisoformat(_berlin_today()) - dt.timedelta(days=14)
+    async with httpx.AsyncClient(base_url=system.urls["intake"], timeout=10) as client:
+        received = await refer(
+            client,
+            first_name="Ben",
+            last_name="Beispiel",
+            birth_date="2004-03-10",
+            referral_source="jobcenter",
+            preferred_work_areas=["bike_metal"],
+            received_on=two_weeks_ago.isoformat(),
+        )
+        ben = str(received["participant_id"])
+        await interview(client, received["referral_id"], held_on=two_weeks_ago.isoformat())
+        await consent(client, ben)
+        enrolled = await enrol(
+            client, received["referral_id"], enrolled_on=two_weeks_ago, caseworker="carla.case"
+        )
+        assert enrolled.status_code == 201, enrolled.text
+        await eventually(lambda: _status_is(client, system, ben, "placed"), what="Ben placed in bike & metal")
+        placed = await placement_of(client, system, ben)
+        workshop_id = placed.get("workshop_id") or await _workshop_of_area(client, system, "bike_metal")
+
+        placed_on = dt.date.fromisoformat(placed["placed_on"])
+        today = dt.date.fromisoformat(_berlin_today())
+        working_days = [
+            placed_on + dt.timedelta(days=n)
+            for n in range((today - placed_on).days + 1)
+            if (placed_on + dt.timedelta(days=n)).isoweekday() <= 5
+        ]
+        assert len(working_days) >= 3, (
+            f"Ben was placed on {placed_on}: fewer than three working days to record"
+        )
+        missed = working_days[-3:]
+        for day in [*missed, missed[-1]]:  # the last day twice: sending a day again reports nothing new
+            recorded = await client.put(
+                f"{placement}/v1/workshops/{workshop_id}/attendance/{day.isoformat()}",
+                json={"entries": [{"participant_id": ben, "status": "unexcused"}]},
+                headers=MANAGER,
+            )
+            assert recorded.status_code == 200, recorded.text
+
+    def reported(events: list[Any]) -> list[Any]:
+        return [
+            e for e in events if e.event_type == "AbsenceThresholdReached" and str(e.participant_id) == ben
+        ]
+
+    await collect_events(
+        system.bootstrap_servers, system.topic("placement.events"), until=lambda e: bool(reported(e))
+    )
+    await asyncio.sleep(2)  # a second one would arrive in this window; there must be none
+    events = await collect_events(
+        system.bootstrap_servers, system.topic("placement.events"), until=lambda e: bool(reported(e))
+    )
+    [event] = reported(events)
+    assert event.data == {
+        "workshop_id": str(workshop_id),
+        "work_area": "bike_metal",
+        "streak_started_on": missed[0].isoformat(),
+        "streak_ended_on": missed[-1].isoformat(),
+        "unexcused_days": 3,
+        "threshold": 3,
+    }
+
+
+async def _workshop_of_area(client: httpx.AsyncClient, system: RunningSystem, area: str) -> str:
+    response = await client.get(f"{system.urls['placement']}/v1/workshops", headers=MANAGER)
+    assert response.status_code == 200, response.text
+    workshops = response.json()
+    items = workshops["items"] if isinstance(workshops, dict) else workshops
+    return str(next(w["workshop_id"] for w in items if w["work_area"] == area))

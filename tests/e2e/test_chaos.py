@@ -8,7 +8,8 @@ immediate mode (a simulated crash); at the end it kills placement, outcomes and 
 once. Once the system has settled, the databases, the topics and the SMTP sink must show:
 
 - every acknowledged enrolment placed or waitlisted exactly once (one decision per enrolment);
-- no workshop over capacity, no free seat in a work area while someone waits for it;
+- no workshop over capacity (placed people plus open seat offers), no seat neither held nor offered
+  in a work area while someone waits for it;
 - every acknowledged exit recorded with exactly one ParticipantExited, its seat or spot given up;
 - one delivery per notified event, each sent, one NotificationSent each; one mail per delivery,
   except the documented mail window (a crash between the SMTP server's acceptance and the commit);
@@ -43,7 +44,7 @@ from werkstattnetz_devstack.kafka import admin_can_list_topics
 from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 
 # Limited seats: soon most people wait, and exits hand seats on to the waitlist.
-WORKSHOP_CAPACITIES = "care=15,bike_metal=30,garden_landscape=30,building_services=30"
+DEFAULT_WORKSHOP_SEATS = "care=15,bike_metal=30,garden_landscape=30,building_services=30"
 ENROLLING_CLIENTS = 4
 EXITING_CLIENTS = 2
 PAUSE_BETWEEN_ENROLMENTS_S = 0.2
@@ -63,7 +64,7 @@ async def chaos_system(
     postgres_server.check_restart_possible()
     try:
         async with running_chaos_system(
-            kafka_broker, postgres_server, tmp_path, workshop_capacities=WORKSHOP_CAPACITIES
+            kafka_broker, postgres_server, tmp_path, default_workshop_seats=DEFAULT_WORKSHOP_SEATS
         ) as system:
             yield system
     finally:

@@ -3,6 +3,7 @@ the bugs fuzzing found that are reported and fixed outside the tests."""
 
 from __future__ import annotations
 
+import sys
 import uuid
 from typing import Any
 
@@ -132,6 +133,22 @@ _TEXT_RULES = {"string_too_short", "string_pattern_mismatch"}
 _WHITESPACE_ONLY_PYDANTIC_SEES = "\x85"
 
 
+def _subnormal_multiple(detail: dict[str, Any], body: object) -> bool:
+    """The generator sometimes offers a subnormal float (2.2e-311) as a multiple of 0.25, which it
+    is not (jsonschema agrees with the refusal): a flaw of the generator, not of our schema."""
+    if detail["rule"] != "multiple_of":
+        return False
+    value: object = body
+    for part in str(detail["field"]).split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return False
+    return isinstance(value, float) and 0 < abs(value) < sys.float_info.min
+
+
 def _text_read_differently(detail: dict[str, Any], body: object) -> bool:
     value = body.get(detail["field"]) if isinstance(body, dict) else None
     if detail["rule"] not in _TEXT_RULES or not isinstance(value, str):
@@ -159,5 +176,6 @@ def schema_valid_input_is_refused_only_by_rules_the_schema_cannot_state(
         for detail in details
         if detail["rule"] not in RULES_THE_SCHEMA_CANNOT_STATE
         and not _text_read_differently(detail, case.body)
+        and not _subnormal_multiple(detail, case.body)
     ]
     assert not stateable, f"schema-valid input refused by rules the OpenAPI could state: {stateable}"

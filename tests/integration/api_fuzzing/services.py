@@ -165,7 +165,7 @@ async def serve_placement(kafka: KafkaForTests, postgres: PostgresForTests) -> A
         kafka_topic_prefix=unique_prefix(),
         http_port=free_port(),
         outbox_poll_interval_s=0.2,
-        workshop_capacities="care=1,bike_metal=1",
+        default_workshop_seats="care=1,bike_metal=1",
     )
     intake_events = settings.topic(INTAKE_EVENTS)
     await create_topics(kafka.bootstrap_servers, intake_events, settings.topic(OUTCOMES_EVENTS))

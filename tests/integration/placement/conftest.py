@@ -1,6 +1,6 @@
 """placement under test: its own fresh database and topic prefix per test, the real broker.
 
-Capacities default to `care=1,bike_metal=0` so a second enrolment for care has to wait.
+The default workshops have `care=1,bike_metal=0` seats, so a second enrolment for care has to wait.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ def enrolled(
     participant_id: uuid.UUID | None = None,
     enrolled_on: dt.date = ENROLLED_ON,
     enrolment_id: uuid.UUID | None = None,
+    occurred_at: dt.datetime | None = None,
 ) -> EventEnvelope:
-    """A first enrolment; with `participant_id`, a re-entry of that person (a new stay)."""
+    """A first enrolment; with `participant_id`, a re-entry of that person (a new stay).
+    `occurred_at`: when intake enrolled the person (default now), the waitlist's order."""
     data = ParticipantEnrolled(
         age_band=AgeBand.AGE_18_20,
         referral_source=ReferralSource.JOBCENTER,
@@ -47,7 +49,9 @@ def enrolled(
         enrolment_id=enrolment_id or uuid.uuid4(),
         re_entry=participant_id is not None,
     )
-    return EventEnvelope.wrap(data, producer="intake", participant_id=participant_id or uuid.uuid4())
+    return EventEnvelope.wrap(
+        data, producer="intake", participant_id=participant_id or uuid.uuid4(), occurred_at=occurred_at
+    )
 
 
 def exited(participant_id: uuid.UUID, exit_date: dt.date) -> EventEnvelope:
@@ -90,10 +94,48 @@ class PlacementUnderTest:
         return placement
 
     async def workshop(self, area: WorkArea) -> dict[str, Any]:
+        """The area's default workshop (the first start made one per area)."""
         response = await self.client.get("/v1/workshops", headers=CASEWORKER)
         assert response.status_code == 200, response.text
         [found] = [item for item in response.json() if item["work_area"] == area.value]
         return dict(found)
+
+    async def workshop_id(self, area: WorkArea) -> uuid.UUID:
+        return uuid.UUID((await self.workshop(area))["workshop_id"])
+
+    async def offers(self, **filters: str) -> list[dict[str, Any]]:
+        response = await self.client.get("/v1/offers", params={"limit": "200", **filters}, headers=CASEWORKER)
+        assert response.status_code == 200, response.text
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+    async def open_offer_of(self, participant_id: uuid.UUID) -> dict[str, Any] | None:
+        offers = await self.offers(status="open", participant_id=str(participant_id))
+        return offers[0] if offers else None
+
+    async def wait_for_offer(self, participant_id: uuid.UUID, timeout_s: float = 30.0) -> dict[str, Any]:
+        """The open offer the participant holds, once they hold one."""
+
+        async def offered() -> bool:
+            return await self.open_offer_of(participant_id) is not None
+
+        await eventually(offered, timeout_s=timeout_s, what=f"an offer to {participant_id}")
+        offer = await self.open_offer_of(participant_id)
+        assert offer is not None
+        return offer
+
+    async def accept(self, offer_id: str | uuid.UUID) -> httpx.Response:
+        return await self.client.post(f"/v1/offers/{offer_id}/accept", headers=CASEWORKER)
+
+    async def outbox_events(self, *event_types: str) -> list[EventEnvelope]:
+        """What the outbox holds (of these types), in the order written."""
+        connection = await asyncpg.connect(self.settings.database_url)
+        try:
+            rows = await connection.fetch("SELECT payload FROM outbox ORDER BY id")
+        finally:
+            await connection.close()
+        events = [EventEnvelope.from_json_bytes(row["payload"].encode()) for row in rows]
+        return [event for event in events if not event_types or event.event_type in event_types]
 
     async def published(self, until: Callable[[list[EventEnvelope]], bool]) -> list[EventEnvelope]:
         return await collect_events(
@@ -150,7 +192,7 @@ async def placement_settings(kafka_broker, postgres_server) -> PlacementSettings
         kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
         kafka_topic_prefix=unique_prefix(),
         outbox_poll_interval_s=0.2,
-        workshop_capacities="care=1,bike_metal=0",
+        default_workshop_seats="care=1,bike_metal=0",
     )
     # Created up front so tests can publish before the service has set its topics up.
     await create_topics(

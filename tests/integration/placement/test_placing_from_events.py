@@ -1,4 +1,5 @@
-"""Enrolments and exits arriving on Kafka place, waitlist and free seats (real Kafka + PostgreSQL)."""
+"""Enrolments and exits arriving on Kafka place, waitlist, free seats and offer them to the next in
+line (real Kafka + PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,15 @@ async def test_with_one_care_seat_the_first_is_placed_and_the_second_waits(
     [placed] = of_participant(events, first)
     [waitlisted] = of_participant(events, second)
     assert (placed.event_type, placed.participant_id) == ("ParticipantPlaced", first.participant_id)
-    assert placed.data == {"work_area": "care", "placed_on": ENROLLED_ON.isoformat(), "from_waitlist": False}
+    care_workshop = await placement.workshop_id(CARE)
+    assert placed.data == {
+        "work_area": "care",
+        "placed_on": ENROLLED_ON.isoformat(),
+        "from_waitlist": False,
+        "workshop_id": str(care_workshop),
+        "kind": "on_enrolment",
+        "offer_id": None,
+    }
     assert (placed.correlation_id, placed.causation_id) == (first.correlation_id, first.event_id)
     assert placed.producer == "placement"
     assert (waitlisted.event_type, waitlisted.participant_id) == (
@@ -45,24 +54,28 @@ async def test_with_one_care_seat_the_first_is_placed_and_the_second_waits(
     assert waitlisted.data == {"work_area": "care", "position": 1}
     assert waitlisted.causation_id == second.event_id
 
-    assert await placement.workshop(CARE) == {
-        "work_area": "care",
-        "capacity": 1,
-        "occupied": 1,
-        "free_seats": 0,
-        "waitlist_length": 1,
-    }
+    workshop = await placement.workshop(CARE)
+    assert (workshop["seats"], workshop["placed"], workshop["free_seats"], workshop["waitlist_length"]) == (
+        1,
+        1,
+        0,
+        1,
+    )
     seated = await placement.placement_of(first.participant_id)
     assert seated is not None
-    assert (seated["work_area"], seated["placed_on"], seated["waitlist_position"]) == (
+    assert (seated["work_area"], seated["workshop_id"], seated["placed_on"], seated["waitlist_position"]) == (
         "care",
+        str(care_workshop),
         ENROLLED_ON.isoformat(),
         None,
     )
+    assert seated["funders"] == ["jobcenter"]
     assert (waiting["work_area"], waiting["waitlist_position"], waiting["placed_on"]) == ("care", 1, None)
 
 
-async def test_an_exit_frees_the_seat_for_the_first_person_waiting(placement: PlacementUnderTest) -> None:
+async def test_an_exit_frees_the_seat_and_offers_it_to_the_first_person_waiting(
+    placement: PlacementUnderTest,
+) -> None:
     seated, first_waiting, second_waiting = enrolled(CARE), enrolled(CARE), enrolled(CARE)
     await placement.enrol(seated)
     await placement.wait_for_status(seated.participant_id, "placed")
@@ -72,23 +85,38 @@ async def test_an_exit_frees_the_seat_for_the_first_person_waiting(placement: Pl
 
     exit_event = exited(seated.participant_id, EXIT_DATE)
     await placement.exit(exit_event)
-    now_placed = await placement.wait_for_status(first_waiting.participant_id, "placed")
+    offer = await placement.wait_for_offer(first_waiting.participant_id)
 
     events = await placement.published(until=lambda events: len(events) >= 5)
     [_, ended] = of_participant(events, seated)
-    [_, placed_from_waitlist] = of_participant(events, first_waiting)
+    [_, offered] = of_participant(events, first_waiting)
+    care_workshop = str(await placement.workshop_id(CARE))
     assert (ended.event_type, ended.participant_id) == ("PlacementEnded", seated.participant_id)
-    assert ended.data == {"work_area": "care", "ended_on": EXIT_DATE.isoformat(), "reason": "exited"}
-    assert (placed_from_waitlist.event_type, placed_from_waitlist.participant_id) == (
-        "ParticipantPlaced",
-        first_waiting.participant_id,
-    )
-    assert placed_from_waitlist.data["from_waitlist"] is True
-    assert placed_from_waitlist.data["work_area"] == "care"
-    for event in (ended, placed_from_waitlist):
+    assert ended.data == {
+        "work_area": "care",
+        "ended_on": EXIT_DATE.isoformat(),
+        "reason": "exited",
+        "workshop_id": care_workshop,
+    }
+    assert (offered.event_type, offered.participant_id) == ("PlacementOffered", first_waiting.participant_id)
+    assert offered.data["offer_id"] == offer["offer_id"]
+    assert (offered.data["workshop_id"], offered.data["work_area"]) == (care_workshop, "care")
+    for event in (ended, offered):
         assert (event.correlation_id, event.causation_id) == (exit_event.correlation_id, exit_event.event_id)
 
-    assert now_placed["from_waitlist"] is True
+    # Not placed until staff accept: the seat is held meanwhile.
+    holding = await placement.placement_of(first_waiting.participant_id)
+    assert holding is not None
+    assert (holding["status"], holding["waitlist_position"]) == ("waitlisted", 1)
+    assert holding["open_offer"]["offer_id"] == offer["offer_id"]
+    workshop = await placement.workshop(CARE)
+    assert (workshop["placed"], workshop["open_offers"], workshop["free_seats"]) == (0, 1, 0)
+
+    accepted = await placement.accept(offer["offer_id"])
+    assert accepted.status_code == 200, accepted.text
+    assert (accepted.json()["status"], accepted.json()["answered_by"]) == ("accepted", "test-staff")
+    now_placed = await placement.wait_for_status(first_waiting.participant_id, "placed")
+    assert (now_placed["from_waitlist"], now_placed["workshop_id"]) == (True, care_workshop)
     left = await placement.placement_of(seated.participant_id)
     assert left is not None
     assert (left["status"], left["ended_on"]) == ("ended", EXIT_DATE.isoformat())
@@ -96,7 +124,14 @@ async def test_an_exit_frees_the_seat_for_the_first_person_waiting(placement: Pl
     assert still_waiting is not None
     assert (still_waiting["status"], still_waiting["waitlist_position"]) == ("waitlisted", 1)
     workshop = await placement.workshop(CARE)
-    assert (workshop["occupied"], workshop["waitlist_length"]) == (1, 1)
+    assert (workshop["placed"], workshop["open_offers"], workshop["waitlist_length"]) == (1, 0, 1)
+    [placed_by_offer] = [
+        e for e in await placement.outbox_events("ParticipantPlaced") if e.data["kind"] == "offer_accepted"
+    ]
+    assert (placed_by_offer.participant_id, placed_by_offer.data["offer_id"]) == (
+        first_waiting.participant_id,
+        offer["offer_id"],
+    )
 
 
 async def test_a_person_waiting_who_exits_leaves_the_waitlist(placement: PlacementUnderTest) -> None:
@@ -156,7 +191,7 @@ async def test_a_second_exit_has_no_effect(placement: PlacementUnderTest) -> Non
     await placement.enrol(waiting)
     await placement.wait_for_status(waiting.participant_id, "waitlisted")
     await placement.exit(exited(seated.participant_id, EXIT_DATE))
-    await placement.wait_for_status(waiting.participant_id, "placed")
+    await placement.wait_for_offer(waiting.participant_id)
 
     await placement.exit(exited(seated.participant_id, EXIT_DATE + dt.timedelta(days=2)))
     await placement.wait_until_consumed()
@@ -164,5 +199,5 @@ async def test_a_second_exit_has_no_effect(placement: PlacementUnderTest) -> Non
     left = await placement.placement_of(seated.participant_id)
     assert left is not None
     assert (left["status"], left["ended_on"]) == ("ended", EXIT_DATE.isoformat())
-    assert (await placement.workshop(CARE))["occupied"] == 1
-    assert len(await placement.all_published()) == 4
+    assert (await placement.workshop(CARE))["open_offers"] == 1
+    assert len(await placement.all_published()) == 4  # placed, waitlisted, ended, offered

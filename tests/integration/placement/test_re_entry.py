@@ -81,6 +81,8 @@ async def test_a_re_entry_finding_the_seat_taken_waits_for_it(placement: Placeme
     await placement.enrol(other)
     await placement.wait_for_status(other.participant_id, "waitlisted")
     await placement.exit(exited(first.participant_id, FIRST_EXIT))
+    offer = await placement.wait_for_offer(other.participant_id)
+    assert (await placement.accept(offer["offer_id"])).status_code == 200
     await placement.wait_for_status(other.participant_id, "placed")
 
     await placement.enrol(re_entry(first))
@@ -113,9 +115,10 @@ async def test_a_re_entry_heard_before_the_exit_is_applied_when_the_exit_arrives
     await placement.exit(leaving)
     waiting = await placement.wait_for_status(first.participant_id, "waitlisted")
 
-    # The freed seat went to the person already waiting; the re-entry queues behind.
-    assert (waiting["stay"], waiting["waitlist_position"], waiting["held_re_entries"]) == (2, 1, 0)
-    assert (await placement.placement_of(other.participant_id) or {})["status"] == "placed"
+    # The freed seat was offered to the person already waiting; the re-entry queues behind.
+    assert (waiting["stay"], waiting["waitlist_position"], waiting["held_re_entries"]) == (2, 2, 0)
+    assert waiting["open_offer"] is None
+    assert (await placement.open_offer_of(other.participant_id)) is not None
     published = await placement.all_published()
     assert decisions_of(published, first.participant_id) == [
         ("ParticipantPlaced", first.event_id),
@@ -126,7 +129,7 @@ async def test_a_re_entry_heard_before_the_exit_is_applied_when_the_exit_arrives
     assert waitlisted.correlation_id == again.correlation_id
     assert decisions_of(published, other.participant_id) == [
         ("ParticipantWaitlisted", other.event_id),
-        ("ParticipantPlaced", leaving.event_id),
+        ("PlacementOffered", leaving.event_id),
     ]
 
 

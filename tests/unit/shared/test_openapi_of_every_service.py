@@ -74,6 +74,30 @@ EXPECTED_ERRORS = {
     ("placement", "GET", "/v1/workshops"): {401, 403, 503},
     ("placement", "GET", "/v1/participants/{participant_id}/placement"): {401, 403, 404, 422, 503},
     ("placement", "GET", "/v1/workshops/{work_area}/waitlist"): {401, 403, 422, 503},
+    ("placement", "GET", "/v1/workshops/{workshop_id}"): {401, 403, 404, 422, 503},
+    # 409: the name is taken (or an Idempotency-Key reused); 403 for everyone but admins.
+    ("placement", "POST", "/v1/workshops"): {401, 403, 409, 422, 503},
+    # 409: name taken, or seats below the people placed plus the seats held by open offers.
+    ("placement", "PATCH", "/v1/workshops/{workshop_id}"): {401, 403, 404, 409, 422, 503},
+    # 404: unknown participant or workshop; 409: no free seat no offer holds, placed already (or
+    # not placed, for a transfer and an end), stay ended, an open offer to answer first; 422 also:
+    # a transfer into the same workshop, an end dated before the placement or after today.
+    ("placement", "POST", "/v1/participants/{participant_id}/placement"): {401, 403, 404, 409, 422, 503},
+    ("placement", "POST", "/v1/participants/{participant_id}/transfer"): {401, 403, 404, 409, 422, 503},
+    ("placement", "POST", "/v1/participants/{participant_id}/placement/end"): {401, 403, 404, 409, 422, 503},
+    # 409: the stay has ended; 422 also: urgent without a reason, or a reason without urgency.
+    ("placement", "PUT", "/v1/participants/{participant_id}/priority"): {401, 403, 404, 409, 422, 503},
+    ("placement", "GET", "/v1/offers"): {401, 403, 422, 503},
+    ("placement", "GET", "/v1/offers/{offer_id}"): {401, 403, 404, 422, 503},
+    # 409: the offer was answered already, or has expired.
+    ("placement", "POST", "/v1/offers/{offer_id}/accept"): {401, 403, 404, 409, 422, 503},
+    ("placement", "POST", "/v1/offers/{offer_id}/decline"): {401, 403, 404, 409, 422, 503},
+    # Attendance: 404 unknown workshop; 403 also a lead of another workshop; 409 the participant's day
+    # is kept by another workshop (PUT takes no Idempotency-Key: a whole day is idempotent by itself).
+    ("placement", "PUT", "/v1/workshops/{workshop_id}/attendance/{day}"): {401, 403, 404, 409, 422, 503},
+    ("placement", "GET", "/v1/workshops/{workshop_id}/attendance/{day}"): {401, 403, 404, 422, 503},
+    ("placement", "GET", "/v1/workshops/{workshop_id}/attendance/{day}/history"): {401, 403, 404, 422, 503},
+    ("placement", "GET", "/v1/reports/absences"): {401, 403, 422, 503},
     ("outcomes", "POST", "/v1/participants/{participant_id}/exit"): {401, 403, 404, 409, 422, 503},
     ("outcomes", "GET", "/v1/participants/{participant_id}/outcome"): {401, 403, 404, 422, 503},
     ("outcomes", "GET", "/v1/reports/integration"): {401, 403, 422, 503},

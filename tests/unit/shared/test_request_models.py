@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field, StrictBool, StringConstraints, Validation
 
 from werkstattnetz_shared.web.request_models import (
     BirthDate,
+    JsonInteger,
+    JsonNumber,
     NoControlCharacters,
     PlausibleDate,
     RequestModel,
@@ -135,3 +137,36 @@ def test_the_strict_bool_check_also_reaches_a_model_completed_later() -> None:
 
     with pytest.raises(TypeError, match="StrictBool"):
         Later.model_rebuild()
+
+
+class Counts(RequestModel):
+    seats: Annotated[int, Field(ge=0), JsonInteger]
+    hours: Annotated[float, Field(ge=0), JsonNumber]
+
+
+def test_number_constraints_stay_in_the_json_schema() -> None:
+    properties = Counts.model_json_schema()["properties"]
+    assert (properties["seats"]["minimum"], properties["hours"]["minimum"]) == (0, 0)
+
+
+@pytest.mark.parametrize(("seats", "hours"), [(7, 6.5), (7.0, 6), (0, 0)])
+def test_numbers_as_json_writes_them_pass(seats: float, hours: float) -> None:
+    counts = Counts.model_validate_json(json.dumps({"seats": seats, "hours": hours}))
+    assert (counts.seats, counts.hours) == (seats, hours)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        ("seats", True, "int_type"),
+        ("seats", "7", "int_type"),
+        ("seats", 7.5, "int_from_float"),
+        ("hours", False, "float_type"),
+        ("hours", "6.5", "float_type"),
+    ],
+)
+def test_booleans_and_texts_are_no_numbers(field: str, value: object, rule: str) -> None:
+    fields: dict[str, object] = {"seats": 1, "hours": 1.0, field: value}
+    with pytest.raises(ValidationError) as refused:
+        Counts.model_validate_json(json.dumps(fields))
+    assert [(error["loc"], error["type"]) for error in refused.value.errors()] == [((field,), rule)]

@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from placement.bootstrap import lifespan
+from placement.entrypoints.attendance_routes import router as attendance_router
 from placement.entrypoints.http_routes import router
 from placement.settings import PlacementSettings
 from werkstattnetz_shared.web.app import create_service_app
@@ -16,4 +17,5 @@ def create_app(settings: PlacementSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.include_router(attendance_router)
     return app

@@ -20,7 +20,9 @@ from werkstattnetz_shared.events.vocabulary import (
     Destination,
     Funder,
     LegalBasis,
+    OfferDeclineReason,
     PlacementEndReason,
+    PlacementKind,
     ReferralSource,
     RejectionReason,
     WithdrawalReason,
@@ -131,12 +133,22 @@ class ParticipantDataErased(EventData):
 
 
 class ParticipantPlaced(EventData):
+    """The person sits in a workshop from `placed_on`.
+
+    A placement on enrolment names the enrolment's event as its causation id; any other
+    (`kind` other than `on_enrolment`) continues the stay of the person's earlier events.
+    """
+
     event_type: ClassVar[str] = "ParticipantPlaced"
     event_version: ClassVar[int] = 1
 
     work_area: WorkArea
     placed_on: dt.date
     from_waitlist: bool
+    # Added within v1 (optional, so older events stay valid):
+    workshop_id: uuid.UUID | None = Field(default=None, description="Which workshop of the area.")
+    kind: PlacementKind | None = Field(default=None, description="How the seat was taken.")
+    offer_id: uuid.UUID | None = Field(default=None, description="The accepted offer, if any.")
 
 
 class ParticipantWaitlisted(EventData):
@@ -148,12 +160,76 @@ class ParticipantWaitlisted(EventData):
 
 
 class PlacementEnded(EventData):
+    """The person no longer sits in the workshop. Only `exited` ends the stay in the programme;
+    after `transferred` a ParticipantPlaced for the new workshop follows."""
+
     event_type: ClassVar[str] = "PlacementEnded"
     event_version: ClassVar[int] = 1
 
     work_area: WorkArea
     ended_on: dt.date
     reason: PlacementEndReason
+    # Added within v1 (optional, so older events stay valid):
+    workshop_id: uuid.UUID | None = None
+
+
+class PlacementOffered(EventData):
+    """A free seat is offered to the person next in line on the area's waitlist. It holds the
+    seat until it is accepted (ParticipantPlaced), declined (OfferDeclined) or expires
+    (OfferExpired) at `expires_at`."""
+
+    event_type: ClassVar[str] = "PlacementOffered"
+    event_version: ClassVar[int] = 1
+
+    offer_id: uuid.UUID
+    workshop_id: uuid.UUID
+    work_area: WorkArea
+    offered_at: dt.datetime
+    expires_at: dt.datetime
+
+
+class OfferDeclined(EventData):
+    """Staff declined the offer for the person (or the person left while holding it); the seat
+    goes to the next in line. The person keeps their place on the waitlist."""
+
+    event_type: ClassVar[str] = "OfferDeclined"
+    event_version: ClassVar[int] = 1
+
+    offer_id: uuid.UUID
+    workshop_id: uuid.UUID
+    work_area: WorkArea
+    reason: OfferDeclineReason
+    declined_at: dt.datetime
+
+
+class OfferExpired(EventData):
+    """Nobody answered the offer in time; the seat goes to the next in line. The person keeps
+    their place on the waitlist."""
+
+    event_type: ClassVar[str] = "OfferExpired"
+    event_version: ClassVar[int] = 1
+
+    offer_id: uuid.UUID
+    workshop_id: uuid.UUID
+    work_area: WorkArea
+    expired_at: dt.datetime = Field(description="The deadline that passed.")
+
+
+class AbsenceThresholdReached(EventData):
+    """A participant was absent without excuse on `unexcused_days` recorded attendance days in a row
+    (days with no record, such as weekends, do not break the run; any other status does). Published
+    once per run, when it first reaches the configured threshold, so that the responsible
+    caseworker can step in."""
+
+    event_type: ClassVar[str] = "AbsenceThresholdReached"
+    event_version: ClassVar[int] = 1
+
+    workshop_id: uuid.UUID = Field(description="The workshop the run's last day was recorded in.")
+    work_area: WorkArea
+    streak_started_on: dt.date = Field(description="The run's first unexcused day.")
+    streak_ended_on: dt.date = Field(description="The run's last unexcused day when it was reported.")
+    unexcused_days: int = Field(ge=1, description="Unexcused days in the run when it was reported.")
+    threshold: int = Field(ge=1, description="The configured number of days in a row that is reported.")
 
 
 class ParticipantExited(EventData):
@@ -204,6 +280,10 @@ EVENT_CONTRACTS: dict[tuple[str, int], type[EventData]] = {
         ParticipantPlaced,
         ParticipantWaitlisted,
         PlacementEnded,
+        PlacementOffered,
+        OfferDeclined,
+        OfferExpired,
+        AbsenceThresholdReached,
         ParticipantExited,
         IntegrationAchieved,
         NotificationSent,

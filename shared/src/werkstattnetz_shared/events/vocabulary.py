@@ -90,4 +90,34 @@ class Destination(StrEnum):
 
 
 class PlacementEndReason(StrEnum):
+    """Why someone no longer sits in a workshop. `exited` is the programme exit (from outcomes);
+    the others are ended by a caseworker while the person stays in the programme."""
+
     EXITED = "exited"
+    COMPLETED = "completed"  # the workshop phase is done (e.g. on to an internship)
+    TRANSFERRED = "transferred"  # moved to another workshop: a ParticipantPlaced follows
+    DROPOUT = "dropout"  # stopped coming
+
+
+class PlacementKind(StrEnum):
+    """How a seat was taken."""
+
+    ON_ENROLMENT = "on_enrolment"  # automatic placement when the enrolment arrived
+    OFFER_ACCEPTED = "offer_accepted"  # staff accepted a seat offered from the waitlist
+    BY_CASEWORKER = "by_caseworker"  # a caseworker placed the person by hand
+    TRANSFER = "transfer"  # moved from another workshop
+
+
+class OfferDeclineReason(StrEnum):
+    """Why a seat offer was declined (a fixed list: offers are counted, never narrated).
+
+    `participant_left` is set by placement itself when someone holding an offer exits."""
+
+    NOT_INTERESTED = "not_interested"
+    NOT_REACHABLE = "not_reachable"
+    SCHEDULE_DOES_NOT_FIT = "schedule_does_not_fit"
+    PREFERS_OTHER_WORK_AREA = "prefers_other_work_area"
+    FOUND_OTHER_PLACE = "found_other_place"
+    PERSONAL_REASONS = "personal_reasons"
+    PARTICIPANT_LEFT = "participant_left"
+    OTHER = "other"

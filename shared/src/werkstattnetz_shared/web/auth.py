@@ -35,6 +35,7 @@ class StaffRole(StrEnum):
     MANAGER = "manager"
     REPORTING = "reporting"
     MONITORING = "monitoring"  # operations: /metrics, no case data
+    WORKSHOP_LEAD = "workshop_lead"  # attendance of the workshops they lead
     ADMIN = "admin"
 
 

@@ -23,6 +23,8 @@ DATE_PLAUSIBLE = "date_within_plausible_range"
 BIRTH_DATE_PLAUSIBLE = "birth_date_within_plausible_range"
 DATE_FORMAT = "date_written_as_yyyy_mm_dd"
 MOMENT_FORMAT = "moment_written_as_iso_8601"
+INTEGER_TYPE = "int_type"
+NUMBER_TYPE = "float_type"
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
@@ -160,7 +162,25 @@ def _plausible_birth_date(day: dt.date) -> dt.date:
     return day
 
 
+def _json_integer(value: Any) -> Any:
+    # Lax ints take `true` and `"7"`; strict ones refuse `7.0`, which JSON Schema calls an integer.
+    if isinstance(value, bool | str):
+        raise PydanticCustomError(INTEGER_TYPE, "Input should be a valid integer")
+    return value
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, bool | str):
+        raise PydanticCustomError(NUMBER_TYPE, "Input should be a valid number")
+    return value
+
+
 NoControlCharacters = AfterValidator(_no_control_characters)
+# A number as JSON writes one (`7`, `7.0`), never a boolean or a text. Constraints go before the
+# validator, `Annotated[int, Field(ge=1), JsonInteger]`: after it, pydantic no longer writes them
+# into the JSON Schema as minimum/maximum (the OpenAPI would then allow what is refused).
+JsonInteger = BeforeValidator(_json_integer)
+JsonNumber = BeforeValidator(_json_number)
 """For text that names a person: `Annotated[str, StringConstraints(...), NoControlCharacters]`.
 
 A validator, not a ready type: string constraints written around an `Annotated` type that already

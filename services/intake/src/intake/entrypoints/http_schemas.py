@@ -22,6 +22,7 @@ from werkstattnetz_shared.events.vocabulary import (
 )
 from werkstattnetz_shared.web.request_models import (
     BirthDate,
+    JsonInteger,
     NoControlCharacters,
     PlausibleDate,
     RequestModel,
@@ -131,7 +132,7 @@ class WithdrawalRequest(RequestModel):
 class FundingShareModel(RequestModel):
     funder: Funder
     legal_basis: LegalBasis
-    share_percent: int = Field(ge=1, le=100)
+    share_percent: Annotated[int, Field(ge=1, le=100), JsonInteger]
 
 
 class EnrolRequest(RequestModel):

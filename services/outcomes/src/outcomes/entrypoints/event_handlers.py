@@ -19,6 +19,7 @@ from werkstattnetz_shared.events import (
     ParticipantWaitlisted,
     PlacementEnded,
 )
+from werkstattnetz_shared.events.vocabulary import PlacementKind
 from werkstattnetz_shared.messaging.event_handler import EventHandler
 from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
 
@@ -39,7 +40,7 @@ def outcomes_event_handler(unit_of_work: Callable[[], OutcomesUnitOfWork]) -> Ev
                 await handlers.when_participant_placed(
                     participant_id,
                     data.work_area,
-                    from_waitlist=data.from_waitlist,
+                    from_waitlist=_continues_the_stay(data),
                     cause=envelope.causation_id,
                     uow=uow,
                 )
@@ -51,6 +52,12 @@ def outcomes_event_handler(unit_of_work: Callable[[], OutcomesUnitOfWork]) -> Ev
                 await handlers.when_placement_ended(participant_id, data.work_area, uow=uow)
 
     return handle_each_event_once(unit_of_work, dispatch, HANDLED_CONTRACTS)
+
+
+def _continues_the_stay(placed: ParticipantPlaced) -> bool:
+    """Only a placement on enrolment is a decision on an enrolment (naming it as its cause); one from
+    the waitlist, by a caseworker or by a transfer follows up the stay's earlier placement news."""
+    return placed.from_waitlist or placed.kind not in (None, PlacementKind.ON_ENROLMENT)
 
 
 def _enrolment_of(data: ParticipantEnrolled) -> Enrolment:

@@ -11,33 +11,36 @@ import asyncpg
 
 from placement.domain.enrolment import Cause, Enrolment, HeldEnrolment
 from placement.domain.participant import Participant, PlacementStatus
-from placement.domain.workshop import Waitlist
+from placement.domain.urgency import UrgencyReason
+from placement.domain.waitlist import Waitlist
 from werkstattnetz_shared.events.vocabulary import Funder, WorkArea
 
 _COLUMNS = """
     participant_id, status, preferred_work_areas, funder, enrolled_on, work_area, placed_on,
     from_waitlist, waiting_since, ended_on, exited_on, enrolment_id, stay, enrolment_ids,
-    held_enrolments, exits_ahead
+    held_enrolments, exits_ahead, workshop_id, funders, enrolled_at, urgent, urgency_reason
 """
+
+# The waitlist's fair order (see `domain.waitlist.fair_order`): urgent cases first, then by the
+# moment of enrolment the event stated, then by id.
+FAIR_ORDER = "urgent DESC, enrolled_at NULLS LAST, participant_id"
 
 _UPDATE = """
     UPDATE participants SET status = $2, preferred_work_areas = $3, funder = $4, enrolled_on = $5,
         work_area = $6, placed_on = $7, from_waitlist = $8, waiting_since = $9, ended_on = $10,
         exited_on = $11, enrolment_id = $12, stay = $13, enrolment_ids = $14,
-        held_enrolments = $15::jsonb, exits_ahead = $16, updated_at = now(),
-        -- A place in the queue is drawn once, when the person starts waiting, and kept meanwhile
-        -- (a stay that ended gives it up, so a re-entry queues at the end).
-        waitlist_number = CASE WHEN $2 = 'waitlisted'
-                               THEN coalesce(waitlist_number, nextval('waitlist_numbers')) END
+        held_enrolments = $15::jsonb, exits_ahead = $16, workshop_id = $17, funders = $18,
+        enrolled_at = $19, urgent = $20, urgency_reason = $21, updated_at = now()
     WHERE participant_id = $1
 """
 
 _INSERT = """
     INSERT INTO participants (participant_id, status, preferred_work_areas, funder, enrolled_on,
         work_area, placed_on, from_waitlist, waiting_since, ended_on, exited_on, enrolment_id, stay,
-        enrolment_ids, held_enrolments, exits_ahead, waitlist_number)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16,
-            CASE WHEN $2 = 'waitlisted' THEN nextval('waitlist_numbers') END)
+        enrolment_ids, held_enrolments, exits_ahead, workshop_id, funders, enrolled_at, urgent,
+        urgency_reason)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18,
+            $19, $20, $21)
 """
 
 
@@ -61,10 +64,10 @@ class ParticipantRepository:
         return self._remember(row)
 
     async def waitlist_of(self, area: WorkArea) -> Waitlist:
-        """The waitlist in fair order. Only changed under the workshop's lock, which the caller holds."""
+        """The waitlist in fair order. Only changed under the area's lock, which the caller holds."""
         rows = await self._connection.fetch(
             f"SELECT {_COLUMNS} FROM participants WHERE status = 'waitlisted' AND work_area = $1 "
-            "ORDER BY waitlist_number",
+            f"ORDER BY {FAIR_ORDER}",
             area.value,
         )
         waiting = [self._remember(row) for row in rows]
@@ -90,6 +93,11 @@ class ParticipantRepository:
             sorted(participant.enrolment_ids),
             json.dumps([_held_as_json(held) for held in participant.held]),
             list(participant.exits_ahead),
+            participant.workshop_id,
+            [funder.value for funder in participant.funders],
+            participant.enrolled_at,
+            participant.urgent,
+            participant.urgency_reason.value if participant.urgency_reason else None,
         )
         self._seen.add(participant.participant_id)
 
@@ -120,6 +128,11 @@ def _participant_from(row: Any) -> Participant:
             _held_from_json(row["participant_id"], held) for held in json.loads(row["held_enrolments"])
         ),
         exits_ahead=tuple(row["exits_ahead"]),
+        workshop_id=row["workshop_id"],
+        funders=tuple(Funder(funder) for funder in row["funders"]),
+        enrolled_at=row["enrolled_at"],
+        urgent=row["urgent"],
+        urgency_reason=UrgencyReason(row["urgency_reason"]) if row["urgency_reason"] else None,
     )
 
 
@@ -131,6 +144,8 @@ def _held_as_json(held: HeldEnrolment) -> dict[str, Any]:
         "funder": enrolment.funder.value,
         "enrolled_on": enrolment.enrolled_on.isoformat(),
         "re_entry": enrolment.re_entry,
+        "enrolled_at": enrolment.enrolled_at.isoformat() if enrolment.enrolled_at else None,
+        "funders": [funder.value for funder in enrolment.funders],
         "event_id": str(held.cause.event_id),
         "correlation_id": str(held.cause.correlation_id),
         "heard_at": held.heard_at.isoformat(),
@@ -146,6 +161,9 @@ def _held_from_json(participant_id: uuid.UUID, held: dict[str, Any]) -> HeldEnro
             enrolled_on=dt.date.fromisoformat(held["enrolled_on"]),
             enrolment_id=uuid.UUID(held["enrolment_id"]) if held["enrolment_id"] else None,
             re_entry=held["re_entry"],
+            # Held before placement kept these: the moment it was heard stands in for the first.
+            enrolled_at=dt.datetime.fromisoformat(held.get("enrolled_at") or held["heard_at"]),
+            funders=tuple(Funder(funder) for funder in held.get("funders", [])),
         ),
         cause=Cause(event_id=uuid.UUID(held["event_id"]), correlation_id=uuid.UUID(held["correlation_id"])),
         heard_at=dt.datetime.fromisoformat(held["heard_at"]),

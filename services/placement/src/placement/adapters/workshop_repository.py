@@ -1,59 +1,92 @@
-"""Workshops in placement's database: their capacities, and locking them while seats are decided."""
+"""The workshop catalogue in placement's database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import uuid
+from typing import Any
 
 import asyncpg
 
+from placement.domain.errors import WorkshopNameMustBeUnique
 from placement.domain.workshop import Workshop
 from werkstattnetz_shared.events.vocabulary import WorkArea
+
+_COLUMNS = "workshop_id, work_area, name, seats, lead_instructor, opening_days"
 
 
 class WorkshopRepository:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
 
-    async def sync_capacities(self, capacities: Mapping[WorkArea, int]) -> None:
-        """Make the table say what the configuration says (a config change applies on restart)."""
-        await self._connection.executemany(
-            """
-            INSERT INTO workshops (work_area, capacity) VALUES ($1, $2)
-            ON CONFLICT (work_area) DO UPDATE SET capacity = EXCLUDED.capacity, updated_at = now()
-            WHERE workshops.capacity IS DISTINCT FROM EXCLUDED.capacity
+    async def get(self, workshop_id: uuid.UUID) -> Workshop | None:
+        row = await self._connection.fetchrow(
+            f"SELECT {_COLUMNS} FROM workshops WHERE workshop_id = $1", workshop_id
+        )
+        return workshop_from(row) if row else None
+
+    async def add(self, workshop: Workshop) -> None:
+        """Raises `WorkshopNameMustBeUnique` when another workshop has the name already."""
+        added = await self._connection.fetchval(
+            f"""
+            INSERT INTO workshops ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (name) DO NOTHING RETURNING true
             """,
-            [(area.value, seats) for area, seats in capacities.items()],
+            *_values(workshop),
         )
+        if not added:
+            await self._name_taken(workshop)
 
-    async def lock(self, areas: Iterable[WorkArea]) -> dict[WorkArea, Workshop]:
-        """Lock the workshops' rows until the transaction ends, then count their taken seats.
+    async def save(self, workshop: Workshop) -> None:
+        """The catalogue fields; raises `WorkshopNameMustBeUnique` for a name another workshop has."""
+        try:
+            async with self._connection.transaction():  # a savepoint: the name check may fail
+                await self._connection.execute(
+                    """
+                    UPDATE workshops SET work_area = $2, name = $3, seats = $4, lead_instructor = $5,
+                        opening_days = $6, updated_at = now()
+                    WHERE workshop_id = $1
+                    """,
+                    *_values(workshop),
+                )
+        except asyncpg.UniqueViolationError:
+            await self._name_taken(workshop)
 
-        Rows are locked in one fixed order so two transactions never wait for each other in a
-        circle. The count is a second statement on purpose: under READ COMMITTED each statement
-        sees what was committed when it started, so counting after the lock is granted includes
-        the seat a transaction we waited for has just taken. Counting in the locking statement
-        would read the older snapshot and could overbook.
-        """
-        wanted = sorted({area.value for area in areas})
-        rows = await self._connection.fetch(
-            "SELECT work_area, capacity FROM workshops WHERE work_area = ANY($1::text[]) "
-            "ORDER BY work_area FOR UPDATE",
-            wanted,
+    async def add_defaults_unless_any(self, workshops: list[Workshop]) -> bool:
+        """The first start's workshops, unless the catalogue has any (replicas starting together
+        wait for each other on the table lock, so only one adds them)."""
+        await self._connection.execute("LOCK TABLE workshops IN SHARE ROW EXCLUSIVE MODE")
+        if await self._connection.fetchval("SELECT EXISTS (SELECT 1 FROM workshops)"):
+            return False
+        await self._connection.executemany(
+            f"INSERT INTO workshops ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)",
+            [_values(workshop) for workshop in workshops],
         )
-        if len(rows) != len(wanted):
-            missing = set(wanted) - {row["work_area"] for row in rows}
-            raise LookupError(f"workshops not configured: {sorted(missing)}")
-        counted = await self._connection.fetch(
-            "SELECT work_area, count(*) AS seated FROM participants "
-            "WHERE status = 'placed' AND work_area = ANY($1::text[]) GROUP BY work_area",
-            wanted,
+        return True
+
+    async def _name_taken(self, workshop: Workshop) -> None:
+        existing = await self._connection.fetchval(
+            "SELECT workshop_id FROM workshops WHERE name = $1", workshop.name
         )
-        occupied: dict[str, int] = {row["work_area"]: row["seated"] for row in counted}
-        return {
-            WorkArea(row["work_area"]): Workshop(
-                work_area=WorkArea(row["work_area"]),
-                capacity=row["capacity"],
-                occupied=occupied.get(row["work_area"], 0),
-            )
-            for row in rows
-        }
+        raise WorkshopNameMustBeUnique(f"another workshop is called '{workshop.name}'", existing)
+
+
+def workshop_from(row: Any) -> Workshop:
+    return Workshop(
+        workshop_id=row["workshop_id"],
+        work_area=WorkArea(row["work_area"]),
+        name=row["name"],
+        seats=row["seats"],
+        lead_instructor=row["lead_instructor"],
+        opening_days=tuple(row["opening_days"]),
+    )
+
+
+def _values(workshop: Workshop) -> tuple[Any, ...]:
+    return (
+        workshop.workshop_id,
+        workshop.work_area.value,
+        workshop.name,
+        workshop.seats,
+        workshop.lead_instructor,
+        list(workshop.opening_days),
+    )

@@ -1,7 +1,13 @@
-"""The placement decisions: who gets a seat, who waits, and who gets a freed seat.
+"""The placement decisions on what intake and outcomes tell: an enrolment, an exit.
 
-Each function works on the workshops and waitlists the caller has locked, changes them in memory,
-and returns a `Decision`: the participants to save and the events to publish, in order.
+Each function works on the areas the caller has locked, changes them in memory, and returns a
+`Decision`: the participants to save and the events to publish, in order. Every decision ends
+by offering the free seats of the areas it touched (see `area`), so no seat stays free while
+someone suitable waits for it.
+
+Placement on enrolment: the first preferred area that places on enrolment (the default; see
+`PlacementPolicy`) and has a free seat no offer holds gets the person; otherwise they wait for
+their first choice, in fair order (see `waitlist`).
 
 Re-entry (one participant id, several stays, each with its own `enrolment_id`):
 
@@ -11,8 +17,8 @@ Re-entry (one participant id, several stays, each with its own `enrolment_id`):
   same rules as a first enrolment.
 - A new enrolment while the previous stay is still active (its exit not heard yet: the topics
   have no order between them) is held. When that exit arrives, the exit is applied in full first
-  (the freed seat goes to whoever waits, in waitlist order), then the held enrolment is placed or
-  joins the end of its first choice's waitlist, as if it had arrived at that moment.
+  (the freed seat is offered to whoever waits, in waitlist order), then the held enrolment is
+  placed or joins its first choice's waitlist (in fair order, by the moment intake enrolled it).
 - An exit heard while no stay is active is the exit of a stay whose enrolment has not arrived:
   that enrolment, when it comes, takes no seat (see `Participant.exit_ahead_of`).
 """
@@ -21,17 +27,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from placement.domain.area import Area
+from placement.domain.decision import Decision
 from placement.domain.enrolment import Cause, Enrolment, HeldEnrolment
-from placement.domain.events import Placed, PlacementEndedOnExit, PlacementEvent, Waitlisted
+from placement.domain.events import Placed, PlacementEnded, Waitlisted
 from placement.domain.participant import Participant, PlacementStatus
-from placement.domain.workshop import Waitlist, Workshop
-from werkstattnetz_shared.events.vocabulary import WorkArea
-
-_Locked = TypeVar("_Locked", Workshop, Waitlist)
+from placement.domain.policy import PlacementPolicy
+from werkstattnetz_shared.events.vocabulary import PlacementEndReason, PlacementKind, WorkArea
 
 
 @dataclass(frozen=True)
@@ -40,21 +45,15 @@ class Exit:
     exit_date: dt.date
 
 
-@dataclass
-class Decision:
-    changed: list[Participant] = field(default_factory=list)
-    events: list[PlacementEvent] = field(default_factory=list)
-
-
 def workshops_needed_for_enrolment(enrolment: Enrolment, known: Participant | None) -> set[WorkArea]:
-    """The preferred workshops, and the one the person holds a spot in (a held re-entry changes
-    their row, and rows of people holding a spot only change under their workshop's lock)."""
-    return set(enrolment.preferred_work_areas) | _own_area(known)
+    """The preferred areas, and the one the person holds a seat or waitlist spot in (a held
+    re-entry changes their row, and rows of people in an area only change under its lock)."""
+    return set(enrolment.preferred_work_areas) | own_area(known)
 
 
 def workshops_needed_for_exit(known: Participant | None) -> set[WorkArea]:
-    """The workshop of the ending stay, and the preferred ones of the re-entry it releases."""
-    areas = _own_area(known)
+    """The area of the ending stay, and the preferred ones of the re-entry it releases."""
+    areas = own_area(known)
     if known is not None and known.held:
         areas |= set(known.held[0].enrolment.preferred_work_areas)
     return areas
@@ -63,16 +62,13 @@ def workshops_needed_for_exit(known: Participant | None) -> set[WorkArea]:
 def when_participant_enrolled_place_or_waitlist(
     enrolment: Enrolment,
     known: Participant | None,
-    workshops: Mapping[WorkArea, Workshop],
-    waitlists: Mapping[WorkArea, Waitlist],
+    areas: Mapping[WorkArea, Area],
+    policy: PlacementPolicy,
     now: dt.datetime,
     cause: Cause,
 ) -> Decision:
-    """A seat in the first preferred workshop that has one, else the first choice's waitlist.
-
-    `known` is what placement already knows about the person (see the module's re-entry rules).
-    `cause` is the enrolment's event, kept with a held re-entry for the decision it gets later.
-    """
+    """`known` is what placement already knows about the person (see the module's re-entry rules).
+    `cause` is the enrolment's event, kept with a held re-entry for the decision it gets later."""
     if known is not None:
         if known.has_heard(enrolment):
             return Decision()
@@ -83,24 +79,21 @@ def when_participant_enrolled_place_or_waitlist(
             known.note_stay_that_already_ended(enrolment)
             return Decision(changed=[known])
     decision = Decision()
-    _place_or_waitlist(known, enrolment, enrolment.enrolled_on, workshops, waitlists, now, decision)
+    _place_or_waitlist(known, enrolment, enrolment.enrolled_on, areas, policy, now, decision)
+    offer_free_seats(areas.values(), policy, now, decision)
     return decision
 
 
 def when_participant_exited_free_seat_and_offer_next(
     leaving: Exit,
     known: Participant | None,
-    workshops: Mapping[WorkArea, Workshop],
-    waitlists: Mapping[WorkArea, Waitlist],
+    areas: Mapping[WorkArea, Area],
+    policy: PlacementPolicy,
     today: dt.date,
     now: dt.datetime,
 ) -> Decision:
-    """End the placement and give the seat to the next in line, or take the person off the waitlist;
-    then start the re-entry held for this exit, if any.
-
-    The freed seat is taken from the later of exit date and today: not before the seat is free,
-    and not in the past when the exit is reported late.
-    """
+    """End the placement and offer the seat to the next in line, or take the person off the
+    waitlist (declining an offer they hold); then start the re-entry held for this exit, if any."""
     if known is None:
         return Decision(
             changed=[Participant.exited_before_enrolment(leaving.participant_id, leaving.exit_date)]
@@ -109,95 +102,104 @@ def when_participant_exited_free_seat_and_offer_next(
         known.note_exit_ahead(leaving.exit_date)
         return Decision(changed=[known])
     decision = Decision(changed=[known])
-    area = _area_of(known, workshops, waitlists)
     if known.status is PlacementStatus.PLACED:
-        workshops[area].give_back_seat()
+        area_name, workshop_id = known.seat("end the placement")
+        area = _needed(areas, area_name)
+        area.give_back_seat(workshop_id, now)
         known.end_placement(leaving.exit_date)
-        decision.events.append(PlacementEndedOnExit(known.participant_id, area, leaving.exit_date))
-        _offer_free_seats(workshops[area], waitlists[area], max(leaving.exit_date, today), decision)
-    else:
-        waitlists[area].leave(known.participant_id)
+        decision.events.append(
+            PlacementEnded(
+                known.participant_id, area_name, leaving.exit_date, PlacementEndReason.EXITED, workshop_id
+            )
+        )
+        decision.events.extend(area.offer_free_seats(now, policy.offer_valid_for))
+    elif known.status is PlacementStatus.WAITLISTED:
+        area = _area_of(known, areas)
+        decision.events.extend(area.leave_waitlist(known.participant_id, now))
         known.leave_waitlist(leaving.exit_date)
+        decision.events.extend(area.offer_free_seats(now, policy.offer_valid_for))
+    else:
+        known.close_stay_between_placements(leaving.exit_date)
     if (held := known.take_next_held()) is not None:
         # Not placed before the stay it follows has ended, even if intake dated it earlier.
         on = max(held.enrolment.enrolled_on, leaving.exit_date)
-        _place_or_waitlist(known, held.enrolment, on, workshops, waitlists, now, decision, held.cause)
+        _place_or_waitlist(known, held.enrolment, on, areas, policy, now, decision, held.cause)
+    offer_free_seats(areas.values(), policy, now, decision)
     return decision
 
 
-def when_capacity_changed_fill_free_seats(workshop: Workshop, waitlist: Waitlist, today: dt.date) -> Decision:
-    """After a capacity change (applied at start), seats that became free go to those waiting."""
-    decision = Decision()
-    _offer_free_seats(workshop, waitlist, today, decision)
-    return decision
+def offer_free_seats(
+    areas: Iterable[Area], policy: PlacementPolicy, now: dt.datetime, decision: Decision
+) -> None:
+    """The last step of every decision: free seats nobody holds go, as offers, to those waiting."""
+    for area in sorted(areas, key=lambda area: area.work_area.value):
+        decision.events.extend(area.offer_free_seats(now, policy.offer_valid_for))
+
+
+def own_area(known: Participant | None) -> set[WorkArea]:
+    """The area whose lock guards the person's row: where they sit or wait."""
+    if known is None or known.work_area is None:
+        return set()
+    if known.status not in (PlacementStatus.PLACED, PlacementStatus.WAITLISTED):
+        return set()
+    return {known.work_area}
 
 
 def _place_or_waitlist(
     known: Participant | None,
     enrolment: Enrolment,
     on: dt.date,
-    workshops: Mapping[WorkArea, Workshop],
-    waitlists: Mapping[WorkArea, Waitlist],
+    areas: Mapping[WorkArea, Area],
+    policy: PlacementPolicy,
     now: dt.datetime,
     decision: Decision,
     cause: Cause | None = None,
 ) -> None:
     """Start a stay: first a known participant's next, or a new participant's first."""
     participant_id = enrolment.participant_id
-    for area in enrolment.preferred_work_areas:
-        workshop = _needed(workshops, area, "workshop")
-        if workshop.has_free_seat:
-            workshop.take_seat()
-            if known is None:
-                known = Participant.placed_on_enrolment(enrolment, area, on)
-            else:
-                known.start_stay_placed(enrolment, area, on)
-            _changed(decision, known)
-            decision.events.append(Placed(participant_id, area, on, from_waitlist=False, cause=cause))
-            return
+    for work_area in enrolment.preferred_work_areas:
+        if not policy.places_on_enrolment(work_area):
+            continue
+        area = _needed(areas, work_area)
+        if (seats := area.workshop_with_free_seat()) is None:
+            continue
+        area.take_seat(seats.workshop_id, now)
+        if known is None:
+            known = Participant.placed_on_enrolment(enrolment, work_area, seats.workshop_id, on)
+        else:
+            known.start_stay_placed(enrolment, work_area, on, seats.workshop_id)
+        decision.note_changed(known)
+        decision.events.append(
+            Placed(
+                participant_id,
+                work_area,
+                on,
+                from_waitlist=False,
+                cause=cause,
+                workshop_id=seats.workshop_id,
+                kind=PlacementKind.ON_ENROLMENT,
+            )
+        )
+        return
     first_choice = enrolment.preferred_work_areas[0]
-    waitlist = _needed(waitlists, first_choice, "waitlist")
+    area = _needed(areas, first_choice)
     if known is None:
         known = Participant.waiting_after_enrolment(enrolment, since=now)
     else:
         known.start_stay_waiting(enrolment, since=now)
-    position = waitlist.join(known)
-    _changed(decision, known)
+    position = area.waitlist.join(known)
+    decision.note_changed(known)
     decision.events.append(Waitlisted(participant_id, first_choice, position, cause=cause))
 
 
-def _offer_free_seats(workshop: Workshop, waitlist: Waitlist, on: dt.date, decision: Decision) -> None:
-    while workshop.has_free_seat and (next_in_line := waitlist.next_in_line()) is not None:
-        workshop.take_seat()
-        waitlist.leave(next_in_line.participant_id)
-        next_in_line.place_from_waitlist(on)
-        _changed(decision, next_in_line)
-        decision.events.append(
-            Placed(next_in_line.participant_id, workshop.work_area, on, from_waitlist=True)
-        )
-
-
-def _changed(decision: Decision, participant: Participant) -> None:
-    if all(other is not participant for other in decision.changed):
-        decision.changed.append(participant)
-
-
-def _own_area(known: Participant | None) -> set[WorkArea]:
-    if known is None or not known.holds_a_spot or known.work_area is None:
-        return set()
-    return {known.work_area}
-
-
-def _area_of(
-    participant: Participant, workshops: Mapping[WorkArea, Workshop], waitlists: Mapping[WorkArea, Waitlist]
-) -> WorkArea:
+def _area_of(participant: Participant, areas: Mapping[WorkArea, Area]) -> Area:
     area = participant.work_area
-    if area is None or area not in workshops or area not in waitlists:
-        raise ValueError(f"the workshop and waitlist of {area} are needed to decide on this exit")
-    return area
+    if area is None or area not in areas:
+        raise ValueError(f"the area {area} is needed to decide on this exit")
+    return areas[area]
 
 
-def _needed(locked: Mapping[WorkArea, _Locked], area: WorkArea, what: str) -> _Locked:
-    if area not in locked:
-        raise ValueError(f"the {what} of {area.value} is needed for this decision but was not given")
-    return locked[area]
+def _needed(areas: Mapping[WorkArea, Area], area: WorkArea) -> Area:
+    if area not in areas:
+        raise ValueError(f"the area {area.value} is needed for this decision but was not given")
+    return areas[area]

@@ -14,6 +14,8 @@ class Enrolment:
     """The coarse facts of a `ParticipantEnrolled` that placement needs.
 
     `enrolment_id` tells one stay from a later re-entry; events written before it existed have none.
+    `enrolled_at` is the moment intake enrolled the person (the event's `occurred_at`): the
+    waitlist's order. `funders` are every funder of the stay (co-funding), the main one first.
     """
 
     participant_id: uuid.UUID
@@ -22,6 +24,12 @@ class Enrolment:
     enrolled_on: dt.date
     enrolment_id: uuid.UUID | None = None
     re_entry: bool = False
+    enrolled_at: dt.datetime | None = None
+    funders: tuple[Funder, ...] = ()
+
+    @property
+    def all_funders(self) -> tuple[Funder, ...]:
+        return self.funders or (self.funder,)
 
 
 @dataclass(frozen=True)

@@ -1,83 +1,56 @@
-"""A workshop's seats and its waitlist.
+"""A workshop of the catalogue: its work area, name, seats, lead instructor and opening days.
 
-Occupancy is counted from the placed participants while the workshop row is locked, so a
-`Workshop` is a snapshot that is only trustworthy inside that locked transaction.
+Several workshops may serve one work area; people wait for a work area and are offered a seat
+in any of its workshops. Who sits where, and which seats are free or held by an offer, is in
+`area`.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import Enum
 
-from placement.domain.errors import SeatMustBeFree, SeatMustBeTaken, WaitlistMustHoldParticipant
-from placement.domain.participant import Participant, PlacementStatus
 from werkstattnetz_shared.events.vocabulary import WorkArea
+
+WORKING_WEEK = (1, 2, 3, 4, 5)
+"""ISO weekdays, 1 = Monday … 7 = Sunday."""
+
+
+class Keep(Enum):
+    """A field a change leaves as it is (None would mean: clear it)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 
 @dataclass
 class Workshop:
+    workshop_id: uuid.UUID
     work_area: WorkArea
-    capacity: int
-    occupied: int = 0
+    name: str
+    seats: int
+    lead_instructor: str | None = None
+    """The lead's staff token subject; workshop leads keep the attendance of what they lead."""
+    opening_days: tuple[int, ...] = WORKING_WEEK
 
-    @property
-    def free_seats(self) -> int:
-        # A capacity lowered below the occupancy leaves nobody unseated; it just frees no seat.
-        return max(0, self.capacity - self.occupied)
-
-    @property
-    def has_free_seat(self) -> bool:
-        return self.free_seats > 0
-
-    def take_seat(self) -> None:
-        if not self.has_free_seat:
-            raise SeatMustBeFree(
-                f"workshop {self.work_area.value} is full ({self.occupied} of {self.capacity} seats taken)"
-            )
-        self.occupied += 1
-
-    def give_back_seat(self) -> None:
-        if self.occupied == 0:
-            raise SeatMustBeTaken(f"workshop {self.work_area.value} has no taken seat to give back")
-        self.occupied -= 1
+    def change(self, change: WorkshopChange) -> None:
+        """Apply everything but the seats, which only the area may change (see `Area.change_seats`)."""
+        if change.name is not None:
+            self.name = change.name
+        if change.lead_instructor is not KEEP:
+            self.lead_instructor = change.lead_instructor
+        if change.opening_days is not None:
+            self.opening_days = tuple(sorted(set(change.opening_days)))
 
 
-@dataclass
-class Waitlist:
-    """The people waiting for one workshop, first come first served: `waiting[0]` is next."""
+@dataclass(frozen=True)
+class WorkshopChange:
+    """What an admin changes; None (and KEEP) leave a field as it is."""
 
-    work_area: WorkArea
-    waiting: list[Participant] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.waiting)
-
-    def join(self, participant: Participant) -> int:
-        """Put the participant at the end; returns their position (1 = next to get a seat)."""
-        if (
-            participant.status is not PlacementStatus.WAITLISTED
-            or participant.work_area is not self.work_area
-        ):
-            raise WaitlistMustHoldParticipant(
-                f"participant {participant.participant_id} does not wait for {self.work_area.value}"
-            )
-        self.waiting.append(participant)
-        return len(self.waiting)
-
-    def next_in_line(self) -> Participant | None:
-        return self.waiting[0] if self.waiting else None
-
-    def position_of(self, participant_id: uuid.UUID) -> int | None:
-        for position, participant in enumerate(self.waiting, start=1):
-            if participant.participant_id == participant_id:
-                return position
-        return None
-
-    def leave(self, participant_id: uuid.UUID) -> Participant:
-        """Take the participant off the list; everyone behind moves up one position."""
-        position = self.position_of(participant_id)
-        if position is None:
-            raise WaitlistMustHoldParticipant(
-                f"participant {participant_id} is not on the waitlist of {self.work_area.value}"
-            )
-        return self.waiting.pop(position - 1)
+    name: str | None = None
+    seats: int | None = None
+    lead_instructor: str | Keep | None = KEEP
+    opening_days: tuple[int, ...] | None = None
