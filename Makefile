@@ -12,12 +12,13 @@ ROLE ?= manager
 SUBJECT ?= dev-staff
 PYTEST_ARGS ?=
 
-.PHONY: help install system-deps compose-plugin run up down status token test lint typecheck unit integration e2e schemas clean
+.PHONY: help install system-deps compose-plugin run up down status demo token test lint typecheck unit integration e2e schemas asyncapi clean
 
 help:
 	@echo "make run      start Kafka, PostgreSQL, the SMTP sink and all four services (Ctrl-C stops all)"
 	@echo "make up/down  the same in the background / stop it;  make status  what runs"
 	@echo "make test     ruff, mypy, unit, integration and end-to-end tests against real Kafka and PostgreSQL"
+	@echo "make demo     (after make up) import eight years of realistic history, enrol today's people, print the funder report"
 	@echo "make token ROLE=<intake|caseworker|manager|reporting|monitoring|workshop_lead|admin> [SUBJECT=<name>]  print a development token"
 
 # Debian packages the local stack and the tests need (chromium: the offline /docs test renders the
@@ -28,6 +29,7 @@ system-deps:
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing" >&2; \
 	  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >&2; \
@@ -62,21 +64,40 @@ down:
 status:
 	@$(BIN)/python -m werkstattnetz_devstack status || true
 
+# Needs the stack running (`make up`); says so if it is not. Running it twice imports nothing twice.
+demo: $(STAMP)
+	@$(BIN)/python -m werkstattnetz_devstack.demo
+
 token: $(STAMP)
 	@$(BIN)/python -m werkstattnetz_shared.token_cli --role $(ROLE) --subject $(SUBJECT)
 
+# The AsyncAPI document is built from the same contracts, so regenerating schemas renews it too.
 schemas: $(STAMP)
 	$(BIN)/python -m werkstattnetz_shared.events.schema_export
+	$(BIN)/python -m werkstattnetz_shared.events.asyncapi
+
+asyncapi: $(STAMP)
+	$(BIN)/python -m werkstattnetz_shared.events.asyncapi
+
+# The official AsyncAPI 3.0.0 JSON Schema (npm's @asyncapi/specs; no PyPI package ships it), so the
+# unit tests validate our document against the specification itself. Fetched once into .cache/.
+ASYNCAPI_SPECS := .cache/asyncapi-specs/6.11.1
+$(ASYNCAPI_SPECS)/3.0.0.json:
+	@echo "fetching the AsyncAPI 3.0.0 JSON Schema (npm @asyncapi/specs@6.11.1) …" >&2
+	@rm -rf $(ASYNCAPI_SPECS) && mkdir -p $(ASYNCAPI_SPECS)
+	@cd $(ASYNCAPI_SPECS) && npm pack -q @asyncapi/specs@6.11.1 >/dev/null && \
+	  tar xzf asyncapi-specs-6.11.1.tgz package/schemas/3.0.0-without-\$$id.json && \
+	  mv 'package/schemas/3.0.0-without-$$id.json' 3.0.0.json && rm -rf package asyncapi-specs-6.11.1.tgz
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy -p werkstattnetz_shared -p werkstattnetz_devstack -p intake -p placement -p outcomes -p notifications
+	$(BIN)/mypy -p werkstattnetz_shared -p werkstattnetz_devstack -p intake -p placement -p outcomes -p outcomes_live -p notifications
 	$(BIN)/mypy tests
 
-unit: $(STAMP)
+unit: $(STAMP) $(ASYNCAPI_SPECS)/3.0.0.json
 	$(BIN)/pytest tests/unit -q
 
 integration: install compose-plugin
@@ -86,7 +107,7 @@ e2e: install
 	$(BIN)/pytest tests/e2e -q $(PYTEST_ARGS)
 
 # The one test command: CI runs exactly this (.ci/run).
-test: install compose-plugin lint typecheck
+test: install compose-plugin $(ASYNCAPI_SPECS)/3.0.0.json lint typecheck
 	$(BIN)/pytest tests -q -rfEs --durations=15 $(PYTEST_ARGS)
 
 clean:

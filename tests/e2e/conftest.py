@@ -21,7 +21,13 @@ from werkstattnetz_devstack.processes import start_logged_process, stop_process,
 from werkstattnetz_devstack.smtp_sink import SmtpSink
 from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 
-SERVICES = ("intake", "placement", "outcomes", "notifications")
+SERVICES = (
+    "intake",
+    "placement",
+    "outcomes",
+    "notifications",
+    "outcomes_live",
+)  # + the live-reporting worker
 STAFF_EMAIL = "team@werkstattnetz.test"
 
 
@@ -74,6 +80,9 @@ def system(
                 "DEFAULT_WORKSHOP_SEATS": "care=1",
                 "OFFER_VALID_HOURS": "0.003",  # 10.8 s: the story lets one offer expire
                 "OFFER_EXPIRY_POLL_S": "0.2",
+                "FOLLOW_UP_DELAY_S": "3",  # the six-month follow-up, in seconds
+                "FOLLOW_UP_POLL_S": "0.2",
+                "LIVE_DATA_DIR": str(folder / f"{service}-data"),
                 "SMTP_HOST": "127.0.0.1",
                 "SMTP_PORT": str(mail.port),
                 "STAFF_EMAIL": STAFF_EMAIL,

@@ -6,11 +6,14 @@ get their caseworker at enrolment, Jonas his from a manager afterwards. Lea is p
 Mia wait. Lea exits into an apprenticeship: `IntegrationAchieved` is on `outcomes.events` and intake
 hears she left. Her seat is offered to Jonas (`PlacementOffered`); nobody answers, the offer
 expires (`OfferExpired`) and the seat is offered to Mia, whose offer staff accept: she is placed
-and her workshop lead records her first day. The SMTP sink holds exactly one mail per notified
-event. An admin erases Lea's personal data: intake's file of her is gone (410),
-`ParticipantDataErased` is on `intake.events`, and every answer and count of placement, outcomes
-and notifications stays as it was. The last chapter: someone placed two weeks ago misses three
-working days in a row without excuse, and `AbsenceThresholdReached` is published once.
+and her workshop lead records her first day. Lea's six-month follow-up (seconds here) falls due,
+is recorded as still in training, and the report's retention rate shows it; the live figures of
+the faust-streaming worker agree with outcomes' report. The SMTP sink holds
+exactly one mail per notified event. An admin erases Lea's personal data: intake's file of her is
+gone (410), `ParticipantDataErased` is on `intake.events`, and every answer and count of
+placement, outcomes and notifications stays as it was. The last chapter: someone placed two weeks
+ago misses three working days in a row without excuse, and `AbsenceThresholdReached` is published
+once.
 """
 
 from __future__ import annotations
@@ -103,11 +106,17 @@ async def test_one_care_seat_three_young_people(system: RunningSystem) -> None:
         )
         exit_response = await client.post(
             f"{outcomes}/v1/participants/{first}/exit",
-            json={"destination": "apprenticeship", "exit_date": _berlin_today()},
+            json={
+                "destination": "apprenticeship",
+                "exit_date": _berlin_today(),
+                "reason": "found_placement",
+                "next_step": "dual_apprenticeship",
+            },
             headers=CASEWORKER,
         )
         assert exit_response.status_code == 201, exit_response.text
         assert exit_response.json()["integrated"] is True
+        follow_up_id = exit_response.json()["follow_up"]["follow_up_id"]
 
         integration = await collect_events(
             system.bootstrap_servers,
@@ -129,6 +138,8 @@ async def test_one_care_seat_three_young_people(system: RunningSystem) -> None:
         report = await client.get(f"{outcomes}/v1/reports/integration", headers=MANAGER)
         assert report.json()["exits"] == 1
         assert report.json()["integrations"] == 1
+        await _follow_up_falls_due_and_is_recorded(client, system, first, follow_up_id)
+        await _live_figures_agree_with_the_outcomes_report(client, system)
 
         # Notified events: Lea placed, Jonas and Mia waitlisted, integration achieved, Mia placed.
         await _expect_mails(client, system, first, second, third)
@@ -183,6 +194,87 @@ async def _seat_offered_expires_and_passes_on(
     assert offered.occurred_at < expired.occurred_at <= offered_next.occurred_at < placed.occurred_at
     assert expired.data["offer_id"] == jonas_offer["offer_id"]
     assert (offered_next.data["offer_id"], placed.data["offer_id"]) == (mia_offer["offer_id"],) * 2
+
+
+async def _follow_up_falls_due_and_is_recorded(
+    client: httpx.AsyncClient, system: RunningSystem, participant_id: str, follow_up_id: str
+) -> None:
+    """Six months after the exit (seconds here: FOLLOW_UP_DELAY_S) `FollowUpDue` is published once;
+    the caseworker records that Lea is still in training, and the retention rate shows it."""
+    outcomes = system.urls["outcomes"]
+
+    def due(events: list[Any]) -> list[Any]:
+        return [
+            e for e in events if e.event_type == "FollowUpDue" and str(e.participant_id) == participant_id
+        ]
+
+    await collect_events(
+        system.bootstrap_servers, system.topic("outcomes.events"), until=lambda e: bool(due(e))
+    )
+    recorded = await client.post(
+        f"{outcomes}/v1/follow-ups/{follow_up_id}/record",
+        json={"situation": "still_in_training"},
+        headers=CASEWORKER,
+    )
+    assert recorded.status_code == 200, recorded.text
+    again = await client.post(
+        f"{outcomes}/v1/follow-ups/{follow_up_id}/record", json={"situation": "changed"}, headers=CASEWORKER
+    )
+    assert again.status_code == 409, again.text
+    events = await collect_events(
+        system.bootstrap_servers,
+        system.topic("outcomes.events"),
+        until=lambda e: any(x.event_type == "FollowUpRecorded" for x in e),
+    )
+    [announced] = due(events)
+    [follow_up] = [e for e in events if e.event_type == "FollowUpRecorded"]
+    assert announced.data["follow_up_id"] == follow_up.data["follow_up_id"] == follow_up_id
+    assert follow_up.data["situation"] == "still_in_training"
+    report = await client.get(f"{outcomes}/v1/reports/integration", headers=MANAGER)
+    retention = report.json()["follow_ups"]
+    assert (retention["integrations_followed_up"], retention["integrations_retained"]) == (1, 1)
+    assert retention["six_month_retention_rate"] == 1.0
+
+
+async def _live_figures_agree_with_the_outcomes_report(
+    client: httpx.AsyncClient, system: RunningSystem
+) -> None:
+    """The faust-streaming worker's live figures, built from the events alone, say what outcomes'
+    database says: one exit, one integration, retained after six months; and placement's state:
+    three enrolled, Lea and Mia placed, Jonas waiting."""
+    report = (await client.get(f"{system.urls['outcomes']}/v1/reports/integration", headers=MANAGER)).json()
+    reporting = auth_header("reporting", subject="funder.analyst")
+    expected = {
+        "referred": 3,
+        "enrolled": 3,
+        "placed": 2,
+        "waiting": 1,
+        "exited": report["exits"],
+        "integrated": report["integrations"],
+        "jobcenter_integrated": report["jobcenter_integrations"],
+        "followed_up": report["follow_ups"]["integrations_followed_up"],
+        "retained": report["follow_ups"]["integrations_retained"],
+        "retention_rate": report["follow_ups"]["six_month_retention_rate"],
+    }
+    seen: dict[str, Any] = {}
+
+    async def agree() -> bool:
+        response = await client.get(f"{system.urls['outcomes_live']}/v1/live/figures", headers=reporting)
+        if response.status_code != 200:
+            return False
+        total = response.json()["total"]
+        seen.update({key: total[key] for key in expected})
+        return seen == expected
+
+    await eventually(agree, timeout_s=30, what=f"live figures {seen} to equal {expected}")
+    assert (expected["exited"], expected["integrated"], expected["retention_rate"]) == (1, 1, 1.0)
+    as_csv = await client.get(
+        f"{system.urls['outcomes_live']}/v1/live/figures", headers=reporting | {"Accept": "text/csv"}
+    )
+    assert as_csv.status_code == 200
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    forbidden = await client.get(f"{system.urls['outcomes_live']}/v1/live/figures", headers=CASEWORKER)
+    assert forbidden.status_code == 403
 
 
 async def _wait_for_open_offer(

@@ -211,7 +211,22 @@ async def serve_outcomes(kafka: KafkaForTests, postgres: PostgresForTests) -> As
         for participant_id in participants:
             path = f"/v1/participants/{participant_id}/outcome"
             await wait_for(client, path, until=lambda body: body["status"] == "placed", what=path)
-        yield ServedService("outcomes", base_url, {"participant_id": [str(p) for p in participants]})
+        # A goal with a milestone per participant, so that the fuzzer reaches the plan's changes.
+        goals, milestones = [], []
+        for participant_id in participants:
+            plan = f"/v1/participants/{participant_id}/plan"
+            goal = await client.post(f"{plan}/goals", json={"aim": "orientation", "text": "Zwei Bereiche"})
+            goals.append(goal.json()["goal_id"])
+            milestone = await client.post(
+                f"{plan}/goals/{goals[-1]}/milestones", json={"text": "Praktikum", "due_on": "2020-03-02"}
+            )
+            milestones.append(milestone.json()["milestone_id"])
+        known_ids = {
+            "participant_id": [str(p) for p in participants],
+            "goal_id": goals,
+            "milestone_id": milestones,
+        }
+        yield ServedService("outcomes", base_url, known_ids)
 
 
 @asynccontextmanager

@@ -58,11 +58,19 @@ FUZZING = schemathesis.Config.from_dict(
         },
         # Days the fuzzer would hardly draw by chance (it draws from 0001 … 9999): after the
         # seeded enrolments and in the past, so that some exits are recorded (201), then refused
-        # (409), and reports count them. Fixed days, not today's, so every run sends the same.
+        # (409), and reports count them; likewise plan dates and assessments within the seeded
+        # stays. Fixed days, not today's, so every run sends the same.
         "dictionaries": {"plausible_days": {"values": ["2020-01-06", "2023-03-31", "2025-06-30"]}},
         "parameters": {
             name: {"dictionary": "plausible_days", "probability": 0.5}
-            for name in ("body.exit_date", "query.exited_from", "query.exited_to")
+            for name in (
+                "body.exit_date",
+                "query.exited_from",
+                "query.exited_to",
+                "body.due_on",
+                "body.written_on",
+                "body.assessed_on",
+            )
         },
         "checks": {
             # Schema-valid input may still break a rule the schema cannot state (a birth date

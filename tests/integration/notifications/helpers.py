@@ -39,13 +39,14 @@ def waitlisted(participant_id: uuid.UUID | None = None) -> EventEnvelope:
     )
 
 
-def integrated(participant_id: uuid.UUID | None = None) -> EventEnvelope:
+def integrated(participant_id: uuid.UUID | None = None, *, imported: bool | None = None) -> EventEnvelope:
     return EventEnvelope.wrap(
         IntegrationAchieved(
             destination=Destination.APPRENTICESHIP,
             exit_date=dt.date(2026, 11, 20),
             work_area=WorkArea.GARDEN_LANDSCAPE,
             funder=Funder.JOBCENTER,
+            imported=imported,
         ),
         producer="outcomes",
         participant_id=participant_id or uuid.uuid4(),

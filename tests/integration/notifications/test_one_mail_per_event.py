@@ -108,3 +108,20 @@ async def test_an_event_delivered_twice_still_sends_one_mail(
         str(envelope.event_id) for envelope in (first, marker)
     )
     assert len(announced) == 2
+
+
+async def test_an_integration_from_an_imported_history_mails_nobody(
+    start_notifications: StartNotifications, smtp_server: SmtpServer
+) -> None:
+    """Importing years of history must not flood staff with mails about long-past exits."""
+    history = integrated(imported=True)
+    today = integrated(history.participant_id)  # same key, same partition: handled after the history
+    async with start_notifications(smtp_server) as service:
+        await service.publish_outcomes_event(history)
+        await service.publish_outcomes_event(today)
+        [mail] = await smtp_server.wait_for_mails(1)
+        await asyncio.sleep(1.5)  # a second mail would arrive in this window
+        deliveries = await list_deliveries(service)
+    assert message_id(mail) == expected_message_id(today)
+    assert len(smtp_server.mails) == 1
+    assert [d["trigger_event_id"] for d in deliveries] == [str(today.event_id)]

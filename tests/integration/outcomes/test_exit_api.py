@@ -42,12 +42,24 @@ async def test_an_exit_into_employment_publishes_exited_then_integration_achieve
     )
 
     assert response.status_code == 201, response.text
-    assert response.json() == {
+    recorded = response.json()
+    follow_up = recorded.pop("follow_up")
+    assert recorded == {
         "participant_id": str(participant_id),
         "destination": "employment",
         "exit_date": YESTERDAY.isoformat(),
         "integrated": True,
+        "jobcenter_integrated": True,
+        "jobcenter_category": "employment",
+        "reason": None,
+        "next_step": None,
     }
+    due_on = YESTERDAY + dt.timedelta(days=182)
+    assert (follow_up["due_on"], follow_up["status"], follow_up["situation"]) == (
+        due_on.isoformat(),
+        "scheduled",
+        None,
+    )
     events = await collect_events(
         outcomes.bootstrap_servers, outcomes.outcomes_topic, until=lambda events: len(events) >= 2
     )
@@ -59,12 +71,20 @@ async def test_an_exit_into_employment_publishes_exited_then_integration_achieve
         "integrated": True,
         "work_area": "care",
         "funder": "jobcenter",
+        "jobcenter_integrated": True,
+        "reason": None,
+        "next_step": None,
+        "imported": None,
     }
     assert achieved.data == {
         "destination": "employment",
         "exit_date": YESTERDAY.isoformat(),
         "work_area": "care",
         "funder": "jobcenter",
+        "jobcenter_integrated": True,
+        "reason": None,
+        "next_step": None,
+        "imported": None,
     }
     for event in events:
         assert event.producer == "outcomes"
@@ -77,7 +97,12 @@ async def test_an_exit_into_employment_publishes_exited_then_integration_achieve
         "destination": "employment",
         "exit_date": YESTERDAY.isoformat(),
         "integrated": True,
+        "jobcenter_integrated": True,
+        "jobcenter_category": "employment",
+        "reason": None,
+        "next_step": None,
         "work_area": "care",
+        "follow_up": follow_up,
     }
 
 

@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 
 from placement.domain.absence_report import PlacedSpell, RecordedDay, ReportMonth, absence_report
-from placement.entrypoints.absence_report_csv import absence_report_csv, prefers_csv
+from placement.entrypoints.absence_report_csv import absence_report_csv
 from tests.unit.placement.attendance_builders import EXCUSED, PRESENT, SICK, UNEXCUSED, WEEKDAYS
 from werkstattnetz_shared.events.vocabulary import Funder
+from werkstattnetz_shared.web.content_negotiation import prefers_csv
 
 LEA, BEN = uuid.UUID(int=1), uuid.UUID(int=2)
 

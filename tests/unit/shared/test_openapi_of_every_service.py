@@ -71,6 +71,9 @@ EXPECTED_ERRORS = {
     # 409: erased already.
     ("intake", "POST", "/v1/participants/{participant_id}/erasure"): {401, 403, 404, 409, 422, 503},
     ("intake", "GET", "/v1/audit-log"): {401, 403, 422, 503},
+    # Admins only. 409: the same file imported before; 422 also: any refused row, a body not UTF-8
+    # CSV or over 20 MiB.
+    ("intake", "POST", "/v1/imports/history"): {401, 403, 409, 422, 503},
     ("placement", "GET", "/v1/workshops"): {401, 403, 503},
     ("placement", "GET", "/v1/participants/{participant_id}/placement"): {401, 403, 404, 422, 503},
     ("placement", "GET", "/v1/workshops/{work_area}/waitlist"): {401, 403, 422, 503},
@@ -101,6 +104,48 @@ EXPECTED_ERRORS = {
     ("outcomes", "POST", "/v1/participants/{participant_id}/exit"): {401, 403, 404, 409, 422, 503},
     ("outcomes", "GET", "/v1/participants/{participant_id}/outcome"): {401, 403, 404, 422, 503},
     ("outcomes", "GET", "/v1/reports/integration"): {401, 403, 422, 503},
+    # Six-month follow-ups. 409: not due yet, or recorded already; 422 also: a recorded_on before it
+    # fell due or after today.
+    ("outcomes", "GET", "/v1/follow-ups"): {401, 403, 422, 503},
+    ("outcomes", "GET", "/v1/follow-ups/{follow_up_id}"): {401, 403, 404, 422, 503},
+    ("outcomes", "POST", "/v1/follow-ups/{follow_up_id}/record"): {401, 403, 404, 409, 422, 503},
+    # Case work. 404: unknown participant, stay, goal or milestone; 409: the stay ended, the person's
+    # data was erased (no new text), a milestone for a closed goal, a second entry or exit assessment.
+    ("outcomes", "GET", "/v1/participants/{participant_id}/plan"): {401, 403, 404, 422, 503},
+    ("outcomes", "POST", "/v1/participants/{participant_id}/plan/goals"): {401, 403, 404, 409, 422, 503},
+    ("outcomes", "PATCH", "/v1/participants/{participant_id}/plan/goals/{goal_id}"): {
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+    },
+    ("outcomes", "POST", "/v1/participants/{participant_id}/plan/goals/{goal_id}/milestones"): {
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+    },
+    (
+        "outcomes",
+        "PATCH",
+        "/v1/participants/{participant_id}/plan/goals/{goal_id}/milestones/{milestone_id}",
+    ): {
+        401,
+        403,
+        404,
+        409,
+        422,
+        503,
+    },
+    ("outcomes", "POST", "/v1/participants/{participant_id}/plan/notes"): {401, 403, 404, 409, 422, 503},
+    ("outcomes", "GET", "/v1/participants/{participant_id}/plan/notes"): {401, 403, 404, 422, 503},
+    ("outcomes", "POST", "/v1/participants/{participant_id}/assessments"): {401, 403, 404, 409, 422, 503},
+    ("outcomes", "GET", "/v1/participants/{participant_id}/assessments"): {401, 403, 404, 422, 503},
+    ("outcomes", "GET", "/v1/participants/{participant_id}/competence-progress"): {401, 403, 404, 422, 503},
     ("notifications", "GET", "/v1/deliveries"): {401, 403, 422, 503},
 }
 

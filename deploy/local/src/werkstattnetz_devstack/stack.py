@@ -114,9 +114,10 @@ class LocalStack:
         self._announce("starting PostgreSQL")
         postgres.start()
         self._undo.callback(postgres.stop)
-        for service in SERVICES:
+        with_database = [service for service in SERVICES if service.has_database]
+        for service in with_database:
             postgres.ensure_database(service.name, owner=service.name, password=service.name)
-        databases = ", ".join(service.name for service in SERVICES)
+        databases = ", ".join(service.name for service in with_database)
         self._record(
             "PostgreSQL",
             f"{settings.host}:{settings.postgres_port}",

@@ -19,6 +19,13 @@ class ServiceDefinition:
     module: str
     port_variable: str
     default_port: int
+    database_of: str | None = None
+    """Set for a process that shares another service's distribution and keeps no database of its
+    own: it is handed that service's database URL (and ignores it) instead of getting one."""
+
+    @property
+    def has_database(self) -> bool:
+        return self.database_of is None
 
 
 # The one place that lists the services; everything else iterates over it.
@@ -27,6 +34,11 @@ SERVICES = (
     ServiceDefinition("placement", "placement", "PLACEMENT_PORT", 8002),
     ServiceDefinition("outcomes", "outcomes", "OUTCOMES_PORT", 8003),
     ServiceDefinition("notifications", "notifications", "NOTIFICATIONS_PORT", 8004),
+    # The live-reporting worker (faust-streaming, part of the outcomes distribution): no database,
+    # its tables live in Kafka changelog topics.
+    ServiceDefinition(
+        "outcomes-live", "outcomes_live", "OUTCOMES_LIVE_PORT", 8005, database_of="outcomes"
+    ),
 )
 
 
@@ -99,7 +111,7 @@ class StackSettings:
 
     def database_url(self, service: ServiceDefinition) -> str:
         """The service's own database, reached with its own role."""
-        name = service.name
+        name = service.database_of or service.name
         return f"postgresql://{name}:{name}@{self.host}:{self.postgres_port}/{name}"
 
     def service_url(self, service: ServiceDefinition) -> str:
@@ -119,6 +131,8 @@ class StackSettings:
             # Service logs go to files; unbuffered output keeps them current.
             "PYTHONUNBUFFERED": "1",
         }
+        if service.name == "outcomes-live":
+            variables["LIVE_DATA_DIR"] = str(self.stack_folder / "outcomes-live")
         if service.name == "notifications":
             variables |= {
                 "SMTP_HOST": self.host,

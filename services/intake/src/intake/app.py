@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from intake.bootstrap import lifespan
-from intake.entrypoints import participant_routes, referral_routes
+from intake.entrypoints import history_import_routes, participant_routes, referral_routes
 from intake.settings import IntakeSettings
 from werkstattnetz_shared.web.app import create_service_app
 
@@ -26,4 +26,5 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     )
     app.include_router(referral_routes.router)
     app.include_router(participant_routes.router)
+    app.include_router(history_import_routes.router)
     return app

@@ -1,4 +1,5 @@
-"""Composition root: connects the database, migrates, starts relay and consumer, wires the app."""
+"""Composition root: connects the database, migrates, starts relay, consumer and the follow-up timer,
+wires the app."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -8,6 +9,7 @@ from fastapi import FastAPI
 
 from outcomes.application.unit_of_work import OutcomesUnitOfWork
 from outcomes.entrypoints.event_handlers import outcomes_event_handler
+from outcomes.entrypoints.follow_up_timer import FollowUpTimer
 from outcomes.settings import OutcomesSettings
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
 from werkstattnetz_shared.runtime import MessagingRuntime
@@ -35,5 +37,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             metrics=app.state.metrics.messaging,
         )
         app.state.unit_of_work = unit_of_work
+        follow_up_timer = FollowUpTimer(unit_of_work, poll_interval_s=settings.follow_up_poll_s)
+        app.state.follow_up_timer = follow_up_timer
         async with background_messaging(app, runtime):
+            runtime.supervise("follow-up-timer", follow_up_timer.run)
             yield

@@ -18,8 +18,11 @@ from werkstattnetz_shared.events.vocabulary import (
     AgeBand,
     ConsentPurpose,
     Destination,
+    ExitReason,
+    FollowUpSituation,
     Funder,
     LegalBasis,
+    NextStep,
     OfferDeclineReason,
     PlacementEndReason,
     PlacementKind,
@@ -243,6 +246,17 @@ class ParticipantExited(EventData):
     integrated: bool
     work_area: WorkArea | None = None
     funder: Funder | None = None
+    # Added within v1 (optional, so older events stay valid):
+    jobcenter_integrated: bool | None = Field(
+        default=None, description="The Jobcenter's view: apprenticeship or employment (not therapy)."
+    )
+    reason: ExitReason | None = Field(default=None, description="Why the stay ended, where recorded.")
+    next_step: NextStep | None = Field(default=None, description="An integration's kind of next step.")
+    imported: bool | None = Field(
+        default=None,
+        description="True for an exit taken over from the programme's history (HistoricalStayImported): "
+        "a fact for the figures, nothing anyone needs to act on now.",
+    )
 
 
 class IntegrationAchieved(EventData):
@@ -255,6 +269,57 @@ class IntegrationAchieved(EventData):
     exit_date: dt.date
     work_area: WorkArea | None = None
     funder: Funder | None = None
+    # Added within v1 (optional, so older events stay valid):
+    jobcenter_integrated: bool | None = Field(
+        default=None, description="The Jobcenter's view: apprenticeship or employment (not therapy)."
+    )
+    reason: ExitReason | None = Field(default=None, description="Why the stay ended, where recorded.")
+    next_step: NextStep | None = Field(default=None, description="The kind of next step, where recorded.")
+    imported: bool | None = Field(
+        default=None,
+        description="True for an exit taken over from the programme's history (HistoricalStayImported): "
+        "a fact for the figures, nothing anyone needs to act on now.",
+    )
+
+
+class FollowUpDue(EventData):
+    """The six-month follow-up of an exit fell due: the caseworker should ask where the person is
+    now. Published exactly once per exit, by outcomes' follow-up timer."""
+
+    event_type: ClassVar[str] = "FollowUpDue"
+    event_version: ClassVar[int] = 1
+
+    follow_up_id: uuid.UUID
+    exit_date: dt.date
+    due_on: dt.date
+    destination: Destination
+    integrated: bool = Field(description="The exit counted as integrated in the programme's view.")
+    jobcenter_integrated: bool = Field(description="The exit counted as integrated in the Jobcenter's view.")
+    work_area: WorkArea | None = None
+    funder: Funder
+
+
+class FollowUpRecorded(EventData):
+    """The caseworker recorded where the person is at the follow-up (once per follow-up).
+
+    The six-month retention rate counts integrated exits whose follow-up says `still_in_training`
+    or `still_employed`, over the integrated exits whose follow-up was recorded."""
+
+    event_type: ClassVar[str] = "FollowUpRecorded"
+    event_version: ClassVar[int] = 1
+
+    follow_up_id: uuid.UUID
+    situation: FollowUpSituation
+    recorded_on: dt.date
+    exit_date: dt.date
+    due_on: dt.date
+    destination: Destination
+    integrated: bool = Field(description="The exit counted as integrated in the programme's view.")
+    jobcenter_integrated: bool = Field(description="The exit counted as integrated in the Jobcenter's view.")
+    next_step: NextStep | None = None
+    work_area: WorkArea | None = None
+    funder: Funder
+    funders: list[Funder] = Field(min_length=1, description="Every funder of the place, the main one first.")
 
 
 class NotificationSent(EventData):
@@ -265,6 +330,29 @@ class NotificationSent(EventData):
     channel: str = Field(min_length=1, description="e.g. email")
     trigger_event_id: uuid.UUID
     trigger_event_type: str
+
+
+class HistoricalStayImported(EventData):
+    """A stay from before the system (a programme's spreadsheet), imported by an admin through
+    intake. One event per stay, keyed by the participant id; several stays of one person share it
+    (`re_entry` marks the later ones). A stay with `exit_date` is history; one without is still
+    running. Only coarse facts: intake keeps no personal data of imported people at all."""
+
+    event_type: ClassVar[str] = "HistoricalStayImported"
+    event_version: ClassVar[int] = 1
+
+    enrolment_id: uuid.UUID
+    re_entry: bool
+    referred_on: dt.date
+    referral_source: ReferralSource
+    funder: Funder
+    age_band: AgeBand
+    enrolled_on: dt.date
+    work_area: WorkArea
+    placed_on: dt.date | None = Field(default=None, description="When the person got a workshop seat.")
+    exit_date: dt.date | None = Field(default=None, description="None while the stay is still running.")
+    destination: Destination | None = Field(default=None, description="Set exactly when `exit_date` is.")
+    exit_reason: ExitReason | None = None
 
 
 EVENT_CONTRACTS: dict[tuple[str, int], type[EventData]] = {
@@ -286,7 +374,10 @@ EVENT_CONTRACTS: dict[tuple[str, int], type[EventData]] = {
         AbsenceThresholdReached,
         ParticipantExited,
         IntegrationAchieved,
+        FollowUpDue,
+        FollowUpRecorded,
         NotificationSent,
+        HistoricalStayImported,
     )
 }
 

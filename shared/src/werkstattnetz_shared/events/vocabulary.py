@@ -121,3 +121,39 @@ class OfferDeclineReason(StrEnum):
     PERSONAL_REASONS = "personal_reasons"
     PARTICIPANT_LEFT = "participant_left"
     OTHER = "other"
+
+
+class ExitReason(StrEnum):
+    """Why a stay in the programme ended (a fixed list: exits are counted, never narrated).
+
+    `health` is a code, never a diagnosis; `dropout` is the person breaking off, `excluded` the
+    programme ending the stay (e.g. after repeated unexcused absences)."""
+
+    REGULAR_END = "regular_end"  # the planned time in the programme was over
+    FOUND_PLACEMENT = "found_placement"  # left for a next step found during the stay
+    DROPOUT = "dropout"
+    EXCLUDED = "excluded"
+    MOVED_AWAY = "moved_away"
+    HEALTH = "health"
+    FUNDING_ENDED = "funding_ended"  # the funder ended or did not extend the place
+    OTHER = "other"
+
+
+class NextStep(StrEnum):
+    """The kind of next step of an integration. Never an employer's or a school's name."""
+
+    DUAL_APPRENTICESHIP = "dual_apprenticeship"  # in a company and a vocational school (duale Ausbildung)
+    SCHOOL_BASED_TRAINING = "school_based_training"  # at a vocational school (schulische Ausbildung)
+    NON_COMPANY_APPRENTICESHIP = "non_company_apprenticeship"  # funded, outside a company (außerbetrieblich)
+    EMPLOYMENT_SUBJECT_TO_SOCIAL_INSURANCE = "employment_subject_to_social_insurance"
+    SUBSIDISED_EMPLOYMENT = "subsidised_employment"  # still subject to social insurance, with a wage subsidy
+    THERAPY = "therapy"
+
+
+class FollowUpSituation(StrEnum):
+    """Where a person is at the six-month follow-up after their exit."""
+
+    STILL_IN_TRAINING = "still_in_training"
+    STILL_EMPLOYED = "still_employed"
+    CHANGED = "changed"  # no longer in the training or work they left for
+    UNKNOWN = "unknown"  # not reachable, or would not say

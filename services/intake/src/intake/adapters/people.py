@@ -90,7 +90,8 @@ class PeopleRepository:
 
 def _person_from(row: Any) -> Person:
     details = None
-    if row["erased_on"] is None:
+    # Erased people and people imported from a programme's history (never named) have no details.
+    if row["first_name"] is not None:
         details = PersonalDetails(
             first_name=row["first_name"],
             last_name=row["last_name"],

@@ -4,6 +4,7 @@ import asyncpg
 
 from intake.adapters.audit_log import AuditLog
 from intake.adapters.consents import ConsentRepository
+from intake.adapters.history_import_store import HistoryImportStore
 from intake.adapters.people import PeopleRepository
 from intake.adapters.referrals import ReferralRepository
 from intake.adapters.remembered_answers import RememberedAnswers
@@ -22,6 +23,7 @@ class IntakeUnitOfWork(PostgresUnitOfWork):
     audit_log: AuditLog
     staff_lists: StaffLists
     remembered_answers: RememberedAnswers
+    history_imports: HistoryImportStore
 
     def __init__(self, pool: asyncpg.Pool, settings: ServiceSettings) -> None:
         super().__init__(pool, outbox_topic=settings.topic(INTAKE_EVENTS), consumer_name=CONSUMER_NAME)
@@ -33,3 +35,4 @@ class IntakeUnitOfWork(PostgresUnitOfWork):
         self.audit_log = AuditLog(connection)
         self.staff_lists = StaffLists(connection)
         self.remembered_answers = RememberedAnswers(connection)
+        self.history_imports = HistoryImportStore(connection)

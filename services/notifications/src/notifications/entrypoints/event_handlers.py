@@ -62,6 +62,8 @@ def record_mail_for_event(settings: NotificationsSettings) -> Dispatch:
     staff = StaffToNotify(staff_email=settings.staff_email)
 
     async def dispatch(envelope: EventEnvelope, data: EventData, uow: NotificationsUnitOfWork) -> None:
+        if isinstance(data, IntegrationAchieved) and data.imported:
+            return  # history taken over from a spreadsheet: a figure, not news for anyone
         command = handlers.RecordDelivery(
             trigger=trigger_from(envelope, data, zone),
             trigger_event=TriggerEvent(

@@ -11,6 +11,7 @@ from outcomes.domain.participant import EarlyNews, ParticipantRecord
 from outcomes.domain.stay import (
     Enrolment,
     Exit,
+    ExitDetails,
     FundingShare,
     ParticipantStatus,
     PlacementState,
@@ -19,8 +20,10 @@ from outcomes.domain.stay import (
 from werkstattnetz_shared.events.vocabulary import (
     AgeBand,
     Destination,
+    ExitReason,
     Funder,
     LegalBasis,
+    NextStep,
     ReferralSource,
     WorkArea,
 )
@@ -28,8 +31,10 @@ from werkstattnetz_shared.events.vocabulary import (
 _STAYS = """
     SELECT s.stay, s.enrolment_id, s.announced_by, s.enrolled_on, s.funder, s.age_band,
            s.referral_source, s.re_entry, s.placement_status, s.work_area, s.waitlisted_for,
+           s.placement_as_of,
            e.destination, e.exit_date, e.integrated, e.work_area AS exit_work_area,
-           e.funder AS exit_funder, e.funders AS exit_funders,
+           e.funder AS exit_funder, e.funders AS exit_funders, e.reason, e.next_step,
+           e.jobcenter_integrated, e.recorded_at AS exit_recorded_at,
            ARRAY(SELECT ROW(f.funder, f.legal_basis, f.share_percent) FROM funding_shares f
                  WHERE f.participant_id = s.participant_id AND f.stay = s.stay
                  ORDER BY f.position) AS funding
@@ -46,7 +51,7 @@ class ParticipantRepository:
     async def get(self, participant_id: uuid.UUID) -> ParticipantRecord | None:
         row = await self._connection.fetchrow(
             "SELECT participant_id, news_for_stay, early_cause, early_status, early_work_area, "
-            "early_waitlisted_for FROM participants WHERE participant_id = $1",
+            "early_waitlisted_for, early_as_of FROM participants WHERE participant_id = $1",
             participant_id,
         )
         if row is None:
@@ -88,7 +93,7 @@ class ParticipantRepository:
         await self._connection.execute(
             """
             UPDATE participants SET news_for_stay = $2, early_cause = $3, early_status = $4,
-                early_work_area = $5, early_waitlisted_for = $6, updated_at = now()
+                early_work_area = $5, early_waitlisted_for = $6, early_as_of = $7, updated_at = now()
             WHERE participant_id = $1
             """,
             record.participant_id,
@@ -97,16 +102,19 @@ class ParticipantRepository:
             early.placement.status.value if early else None,
             _value(early.placement.work_area) if early else None,
             _value(early.placement.waitlisted_for) if early else None,
+            early.placement.as_of if early else None,
         )
         for stay in record.stays:
             await self._save_stay(record.participant_id, stay)
+            if stay.exit is not None:
+                await self._correct_exit_work_area(record.participant_id, stay.exit)
 
     async def add_exit(self, participant_id: uuid.UUID, exit_: Exit, *, recorded_by: str) -> None:
         await self._connection.execute(
             """
             INSERT INTO exits (participant_id, stay, destination, exit_date, integrated, work_area,
-                funder, funders, recorded_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                funder, funders, recorded_by, reason, next_step, jobcenter_integrated, recorded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce($13, now()))
             """,
             participant_id,
             exit_.stay,
@@ -117,6 +125,21 @@ class ParticipantRepository:
             exit_.funder.value,
             [funder.value for funder in exit_.funders or (exit_.funder,)],
             recorded_by,
+            _code(exit_.details.reason),
+            _code(exit_.details.next_step),
+            exit_.counts_for_jobcenter,
+            exit_.recorded_at,
+        )
+
+    async def _correct_exit_work_area(self, participant_id: uuid.UUID, exit_: Exit) -> None:
+        """Placement news from before the exit that arrived after it fills in (or corrects) the
+        area the person left from; an exit not added yet matches no row."""
+        await self._connection.execute(
+            "UPDATE exits SET work_area = $3 WHERE participant_id = $1 AND stay = $2 "
+            "AND work_area IS DISTINCT FROM $3",
+            participant_id,
+            exit_.stay,
+            _value(exit_.work_area),
         )
 
     async def _save_stay(self, participant_id: uuid.UUID, stay: Stay) -> None:
@@ -125,10 +148,12 @@ class ParticipantRepository:
         await self._connection.execute(
             """
             INSERT INTO stays (participant_id, stay, enrolment_id, announced_by, enrolled_on, funder,
-                age_band, referral_source, re_entry, placement_status, work_area, waitlisted_for)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                age_band, referral_source, re_entry, placement_status, work_area, waitlisted_for,
+                placement_as_of)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             ON CONFLICT (participant_id, stay) DO UPDATE SET placement_status = EXCLUDED.placement_status,
-                work_area = EXCLUDED.work_area, waitlisted_for = EXCLUDED.waitlisted_for, updated_at = now()
+                work_area = EXCLUDED.work_area, waitlisted_for = EXCLUDED.waitlisted_for,
+                placement_as_of = EXCLUDED.placement_as_of, updated_at = now()
             """,
             participant_id,
             stay.number,
@@ -142,6 +167,7 @@ class ParticipantRepository:
             placement.status.value,
             _value(placement.work_area),
             _value(placement.waitlisted_for),
+            placement.as_of,
         )
         if enrolment.funding:
             await self._connection.executemany(
@@ -184,6 +210,12 @@ def _stay_from(row: Any) -> Stay:
             funder=Funder(row["exit_funder"]),
             funders=tuple(Funder(funder) for funder in row["exit_funders"]),
             stay=row["stay"],
+            details=ExitDetails(
+                reason=ExitReason(row["reason"]) if row["reason"] else None,
+                next_step=NextStep(row["next_step"]) if row["next_step"] else None,
+            ),
+            jobcenter_integrated=row["jobcenter_integrated"],
+            recorded_at=row["exit_recorded_at"],
         )
     return Stay(
         number=row["stay"],
@@ -193,6 +225,7 @@ def _stay_from(row: Any) -> Stay:
             status=ParticipantStatus(row["placement_status"]),
             work_area=_area(row["work_area"]),
             waitlisted_for=_area(row["waitlisted_for"]),
+            as_of=row["placement_as_of"],
         ),
         exit=exit_,
     )
@@ -207,6 +240,7 @@ def _early_news_from(row: Any) -> EarlyNews | None:
             status=ParticipantStatus(row["early_status"]),
             work_area=_area(row["early_work_area"]),
             waitlisted_for=_area(row["early_waitlisted_for"]),
+            as_of=row["early_as_of"],
         ),
     )
 
@@ -217,3 +251,7 @@ def _area(value: str | None) -> WorkArea | None:
 
 def _value(area: WorkArea | None) -> str | None:
     return area.value if area is not None else None
+
+
+def _code(code: ExitReason | NextStep | None) -> str | None:
+    return code.value if code is not None else None

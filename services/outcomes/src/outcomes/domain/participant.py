@@ -14,15 +14,18 @@ stay's enrolment. Which stay a piece of news belongs to is decided by the events
 - Placement's follow-ups (placed from the waitlist, placement ended) continue the stay of its
   last decision: placement publishes one participant's events in order.
 
-A stay is closed by its exit: late news of it changes nothing, and an exit is recorded once per
-stay, always for the latest one.
+Which news is newer is decided by the events' own moments (`occurred_at`), not by arrival: a
+replayed `ParticipantWaitlisted` older than the `ParticipantPlaced` already heard changes nothing.
+
+A stay is closed by its exit, recorded once per stay, always for the latest one. Late news of it
+changes only what it tells of the time before the exit: a placement that happened before the exit
+was recorded, but arrived after it, still fills in the area the person left from (`Stay.hear`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from outcomes.domain.errors import (
@@ -31,10 +34,18 @@ from outcomes.domain.errors import (
     ExitOnlyOnce,
     ParticipantMustBeKnown,
 )
-from outcomes.domain.stay import Enrolment, Exit, ParticipantStatus, PlacementState, Stay
+from outcomes.domain.exit_details import check_exit_details
+from outcomes.domain.stay import (
+    Enrolment,
+    Exit,
+    ExitDetails,
+    NewsKind,
+    ParticipantStatus,
+    PlacementNews,
+    PlacementState,
+    Stay,
+)
 from werkstattnetz_shared.events.vocabulary import Destination, WorkArea
-
-PlacementChange = Callable[[PlacementState], None]
 
 
 @dataclass
@@ -99,20 +110,38 @@ class ParticipantRecord:
         self.stays.append(stay)
 
     def record_placement(
-        self, work_area: WorkArea, *, from_waitlist: bool = False, cause: uuid.UUID | None = None
+        self,
+        work_area: WorkArea,
+        *,
+        from_waitlist: bool = False,
+        cause: uuid.UUID | None = None,
+        at: dt.datetime | None = None,
+        on: dt.date | None = None,
     ) -> None:
+        news = PlacementNews(NewsKind.PLACED, work_area, at, on)
         if from_waitlist:
-            self._follow_up(lambda placement: placement.placed(work_area))
+            self._follow_up(news)
         else:
-            self._decision(cause, lambda placement: placement.placed(work_area))
+            self._decision(cause, news)
 
-    def record_waitlisting(self, work_area: WorkArea, *, cause: uuid.UUID | None = None) -> None:
-        self._decision(cause, lambda placement: placement.waitlisted(work_area))
+    def record_waitlisting(
+        self, work_area: WorkArea, *, cause: uuid.UUID | None = None, at: dt.datetime | None = None
+    ) -> None:
+        self._decision(cause, PlacementNews(NewsKind.WAITLISTED, work_area, at))
 
-    def record_placement_end(self, work_area: WorkArea) -> None:
-        self._follow_up(lambda placement: placement.ended(work_area))
+    def record_placement_end(
+        self, work_area: WorkArea, *, at: dt.datetime | None = None, on: dt.date | None = None
+    ) -> None:
+        self._follow_up(PlacementNews(NewsKind.PLACEMENT_ENDED, work_area, at, on))
 
-    def exit_to(self, destination: Destination, exit_date: dt.date, today: dt.date) -> Exit:
+    def exit_to(
+        self,
+        destination: Destination,
+        exit_date: dt.date,
+        today: dt.date,
+        details: ExitDetails = ExitDetails(),
+        recorded_at: dt.datetime | None = None,
+    ) -> Exit:
         """Record the exit of the latest stay; the rules are checked in the order a caseworker
         would meet them."""
         stay = self.current
@@ -134,7 +163,8 @@ class ParticipantRecord:
                 f"the exit date {exit_date.isoformat()} lies before the enrolment on "
                 f"{stay.enrolment.enrolled_on.isoformat()}"
             )
-        stay.exit = Exit.of_stay(stay, destination, exit_date)
+        check_exit_details(destination, details.reason, details.next_step)
+        stay.exit = Exit.of_stay(stay, destination, exit_date, details, recorded_at)
         return stay.exit
 
     def _has_heard(self, enrolment: Enrolment) -> bool:
@@ -142,30 +172,31 @@ class ParticipantRecord:
             return self.is_known
         return any(stay.enrolment.enrolment_id == enrolment.enrolment_id for stay in self.stays)
 
-    def _decision(self, cause: uuid.UUID | None, change: PlacementChange) -> None:
+    def _decision(self, cause: uuid.UUID | None, news: PlacementNews) -> None:
         stay = self._stay_decided_on(cause)
         if stay is None:
             # Another decision on the same enrolment adds to what was heard early of it.
             if self.early_news is None or self.early_news.cause != cause:
                 self.early_news = EarlyNews(cause)
             self.news_for_stay = None
-            change(self.early_news.placement)
+            self.early_news.placement.hear(news)
             return
-        # Placement's events come in order: anything kept from before is older than this decision.
+        if stay.placement.is_stale(news):
+            return  # a replay of what the stay has already moved past: it decides nothing
+        # Placement publishes in order: anything kept from before is older than this decision.
         self.early_news, self.news_for_stay = None, stay.number
-        if stay.is_open:
-            change(stay.placement)
+        stay.hear(news)
 
-    def _follow_up(self, change: PlacementChange) -> None:
+    def _follow_up(self, news: PlacementNews) -> None:
         if self.early_news is not None:
-            change(self.early_news.placement)
+            self.early_news.placement.hear(news)
             return
         stay = self._stay_numbered(self.news_for_stay) if self.news_for_stay else self._open_stay()
         if stay is None:
             self.early_news = EarlyNews(cause=None)
-            change(self.early_news.placement)
-        elif stay.is_open:
-            change(stay.placement)
+            self.early_news.placement.hear(news)
+        else:
+            stay.hear(news)
 
     def _stay_decided_on(self, cause: uuid.UUID | None) -> Stay | None:
         """The stay whose enrolment the decision names; else the open stay (a stay's decision

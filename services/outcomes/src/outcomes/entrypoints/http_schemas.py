@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from outcomes.domain.destinations import JobcenterCategory
+from outcomes.entrypoints.follow_up_schemas import FollowUpStatusView, RetentionView
 from werkstattnetz_shared.events.vocabulary import (
     AgeBand,
     Destination,
+    ExitReason,
     Funder,
     LegalBasis,
+    NextStep,
     ReferralSource,
     WorkArea,
 )
@@ -19,8 +23,34 @@ from werkstattnetz_shared.web.request_models import PlausibleDate, RequestModel
 
 
 class ExitRequest(RequestModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "destination": "apprenticeship",
+                    "exit_date": "2026-11-20",
+                    "reason": "found_placement",
+                    "next_step": "dual_apprenticeship",
+                },
+                {"destination": "dropout", "exit_date": "2026-11-20", "reason": "moved_away"},
+            ]
+        },
+    )
+
     destination: Destination
     exit_date: PlausibleDate
+    reason: ExitReason | None = Field(
+        default=None,
+        description="Why the stay ended. 422 `exit_reason_must_fit_destination`: found_placement with "
+        "dropout/unknown, or dropout with any other destination.",
+    )
+    next_step: NextStep | None = Field(
+        default=None,
+        description="Integrations only: apprenticeship → dual_apprenticeship, school_based_training, "
+        "non_company_apprenticeship; employment → employment_subject_to_social_insurance, "
+        "subsidised_employment; therapy → therapy. No employer or school names, anywhere.",
+    )
 
 
 class ExitRecorded(BaseModel):
@@ -28,13 +58,23 @@ class ExitRecorded(BaseModel):
     destination: Destination
     exit_date: dt.date
     integrated: bool = Field(description="Programme view: apprenticeship, employment or therapy.")
+    jobcenter_integrated: bool = Field(description="Jobcenter view: apprenticeship or employment.")
+    jobcenter_category: JobcenterCategory
+    reason: ExitReason | None
+    next_step: NextStep | None
+    follow_up: FollowUpStatusView = Field(description="The six-month follow-up, scheduled with the exit.")
 
 
 class ExitView(BaseModel):
     destination: Destination
     exit_date: dt.date
     integrated: bool
+    jobcenter_integrated: bool
+    jobcenter_category: JobcenterCategory
+    reason: ExitReason | None
+    next_step: NextStep | None
     work_area: WorkArea | None
+    follow_up: FollowUpStatusView | None = Field(description="Null only while the exit is being recorded.")
 
 
 class FundingShareView(BaseModel):
@@ -102,3 +142,12 @@ class IntegrationReportView(BaseModel):
         "co-funded exit counts in full for each funder named, so funders' reports together count it "
         "more than once."
     )
+    by_jobcenter_category: dict[str, int] = Field(
+        description="The Jobcenter's filing of each destination: training, employment, education, measure, "
+        "other (therapy), none (dropout), unknown."
+    )
+    by_reason: dict[str, int] = Field(description='Every exit reason, plus "not_recorded".')
+    by_next_step: dict[str, int] = Field(
+        description='The integrations (programme view) by kind of next step, plus "not_recorded".'
+    )
+    follow_ups: RetentionView

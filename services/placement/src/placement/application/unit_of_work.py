@@ -5,6 +5,7 @@ import asyncpg
 
 from placement.adapters.attendance_read_models import AttendanceReadModels
 from placement.adapters.attendance_repository import AttendanceRepository
+from placement.adapters.historical_stay_repository import HistoricalStayRepository
 from placement.adapters.offer_repository import OfferRepository
 from placement.adapters.participant_repository import ParticipantRepository
 from placement.adapters.read_models import PlacementReadModels
@@ -27,6 +28,7 @@ class PlacementUnitOfWork(PostgresUnitOfWork):
     read_models: PlacementReadModels
     attendance: AttendanceRepository
     attendance_views: AttendanceReadModels
+    historical_stays: HistoricalStayRepository
 
     def __init__(self, pool: asyncpg.Pool, settings: ServiceSettings) -> None:
         super().__init__(pool, outbox_topic=settings.topic(PLACEMENT_EVENTS), consumer_name=CONSUMER_NAME)
@@ -40,3 +42,4 @@ class PlacementUnitOfWork(PostgresUnitOfWork):
         self.read_models = PlacementReadModels(connection)
         self.attendance = AttendanceRepository(connection)
         self.attendance_views = AttendanceReadModels(connection)
+        self.historical_stays = HistoricalStayRepository(connection)

@@ -11,8 +11,6 @@ import io
 
 from placement.domain.absence_report import AbsenceCode, AbsenceReport
 
-CSV_MEDIA_TYPE = "text/csv"
-
 CSV_EXAMPLE = (
     "participant_id,2026-11-01,2026-11-02,…,2026-11-30,E,UE,K,days_placed,days_present\r\n"
     "3f0c9a52-4c1e-4c84-9d0e-1f6f0d7b2a11,,UE,…,,0,1,0,21,20\r\n"
@@ -48,31 +46,3 @@ def absence_report_csv(report: AbsenceReport) -> str:
         ]
     )
     return out.getvalue()
-
-
-def prefers_csv(accept: str | None) -> bool:
-    """Whether the `Accept` header ranks text/csv above JSON. A named type beats a wildcard of the
-    same quality (`text/csv, */*` is CSV); JSON when the header says nothing or both tie."""
-    csv_quality = json_quality = wildcard_quality = 0.0
-    for media_range in (accept or "").split(","):
-        media_type, *parameters = (part.strip() for part in media_range.split(";"))
-        quality = _quality(parameters)
-        media_type = media_type.lower()
-        if media_type == CSV_MEDIA_TYPE:
-            csv_quality = max(csv_quality, quality)
-        elif media_type == "application/json":
-            json_quality = max(json_quality, quality)
-        elif media_type in {"application/*", "*/*"}:
-            wildcard_quality = max(wildcard_quality, quality)
-    return csv_quality > 0 and csv_quality > json_quality and csv_quality >= wildcard_quality
-
-
-def _quality(parameters: list[str]) -> float:
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                return min(max(float(value), 0.0), 1.0)
-            except ValueError:
-                return 0.0
-    return 1.0

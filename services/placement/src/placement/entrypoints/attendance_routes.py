@@ -27,12 +27,7 @@ from placement.domain.attendance_errors import (
     MustLeadWorkshop,
     WorkshopMustBeKnown,
 )
-from placement.entrypoints.absence_report_csv import (
-    CSV_EXAMPLE,
-    CSV_MEDIA_TYPE,
-    absence_report_csv,
-    prefers_csv,
-)
+from placement.entrypoints.absence_report_csv import CSV_EXAMPLE, absence_report_csv
 from placement.entrypoints.attendance_schemas import (
     AbsenceReportView,
     AttendanceDayRequest,
@@ -44,6 +39,7 @@ from placement.settings import PlacementSettings
 from werkstattnetz_shared.events.vocabulary import Funder
 from werkstattnetz_shared.web.app import request_correlation_id
 from werkstattnetz_shared.web.auth import StaffMember, StaffRole, require_roles
+from werkstattnetz_shared.web.content_negotiation import CSV_MEDIA_TYPE, prefers_csv
 from werkstattnetz_shared.web.dependencies import UnitOfWork as UnitOfWorkOf
 from werkstattnetz_shared.web.errors import ApiError, error_responses, rule_violation_error
 from werkstattnetz_shared.web.request_models import PlausibleDate

@@ -12,16 +12,22 @@ import datetime as dt
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from placement.application import handlers
+from placement.application import handlers, historical_stays
 from placement.application.unit_of_work import PlacementUnitOfWork
 from placement.domain.decisions import Exit
 from placement.domain.enrolment import Enrolment
 from placement.domain.policy import PlacementPolicy
-from werkstattnetz_shared.events import EventData, EventEnvelope, ParticipantEnrolled, ParticipantExited
+from werkstattnetz_shared.events import (
+    EventData,
+    EventEnvelope,
+    HistoricalStayImported,
+    ParticipantEnrolled,
+    ParticipantExited,
+)
 from werkstattnetz_shared.messaging.event_handler import EventHandler
 from werkstattnetz_shared.messaging.idempotent import handle_each_event_once
 
-HANDLED_CONTRACTS = (ParticipantEnrolled, ParticipantExited)
+HANDLED_CONTRACTS = (ParticipantEnrolled, ParticipantExited, HistoricalStayImported)
 
 
 def placement_event_handler(
@@ -42,10 +48,24 @@ def placement_event_handler(
                 uow=uow,
             )
         elif isinstance(data, ParticipantExited):
+            if await historical_stays.is_historical_exit(envelope.participant_id, data.exit_date, uow=uow):
+                return  # the exit of an imported stay that ended long ago: it took no seat
             await handlers.free_seat_on_exit(
                 handlers.FreeSeatOnExit(
                     exit=Exit(participant_id=envelope.participant_id, exit_date=data.exit_date),
                     today=dt.datetime.now(zone).date(),
+                    now=dt.datetime.now(dt.UTC),
+                    correlation_id=envelope.correlation_id,
+                    causation_id=envelope.event_id,
+                    policy=policy,
+                ),
+                uow=uow,
+            )
+        elif isinstance(data, HistoricalStayImported):
+            await historical_stays.when_historical_stay_imported(
+                historical_stays.RecordHistoricalStay(
+                    participant_id=envelope.participant_id,
+                    stay=data,
                     now=dt.datetime.now(dt.UTC),
                     correlation_id=envelope.correlation_id,
                     causation_id=envelope.event_id,

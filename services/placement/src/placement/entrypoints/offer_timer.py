@@ -5,7 +5,8 @@ an offer whose time ran out while no placement ran expires at the next start. Ea
 transaction (see `offer_handling.expire_next_due_offer`), so it fires exactly once, also with
 several replicas running the timer at the same time. It sleeps until the next deadline, at most
 `OFFER_EXPIRY_POLL_S` (an offer made by another replica may run out earlier than any it knows of).
-Database outages only pause it; anything else is a bug, left to the service's supervision.
+Database outages only pause it; anything else is a bug, left to the service's supervision (the
+loop itself is the shared `DeadlineLoop`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from placement.application.offer_handling import (
 )
 from placement.application.unit_of_work import PlacementUnitOfWork
 from placement.domain.policy import PlacementPolicy
-from werkstattnetz_shared.faults import is_infrastructure_failure
+from werkstattnetz_shared.deadlines import DeadlineLoop
 
 log = logging.getLogger(__name__)
 
@@ -41,27 +42,19 @@ class OfferTimer:
     ) -> None:
         self._unit_of_work = unit_of_work
         self._policy = policy
-        self._poll_interval_s = poll_interval_s
-        self._max_outage_backoff_s = max_outage_backoff_s
+        self._loop = DeadlineLoop(
+            "offer timer",
+            self.expire_due,
+            lambda: next_deadline(unit_of_work),
+            poll_interval_s=poll_interval_s,
+            max_outage_backoff_s=max_outage_backoff_s,
+        )
         self.expired = 0
         """Offers this timer expired since it was built (each is expired by exactly one timer)."""
 
     async def run(self) -> None:
         """Run until cancelled; infrastructure failures only pause it."""
-        backoff = 0.5
-        while True:
-            try:
-                await self.expire_due()
-                await self._sleep_until_next_deadline()
-                backoff = 0.5
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                if not is_infrastructure_failure(error):
-                    raise  # a bug: the supervisor logs it and restarts the timer
-                log.warning("offer timer paused: %r", error, extra={"retry_in_s": backoff})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self._max_outage_backoff_s)
+        await self._loop.run()
 
     async def expire_due(self) -> int:
         """Expire every offer whose time has run out by now; returns how many."""
@@ -77,10 +70,3 @@ class OfferTimer:
                 log.info("a seat offer expired and its seat was passed on")
             else:
                 await asyncio.sleep(AREA_BUSY_PAUSE_S)
-
-    async def _sleep_until_next_deadline(self) -> None:
-        deadline = await next_deadline(self._unit_of_work)
-        pause = self._poll_interval_s
-        if deadline is not None:
-            pause = min(pause, max(0.0, (deadline - dt.datetime.now(dt.UTC)).total_seconds()))
-        await asyncio.sleep(pause)

@@ -1,0 +1,1 @@
+"""Plain-Python statistics: per-participant facts, what they count, and the running totals."""
