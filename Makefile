@@ -18,7 +18,7 @@ help:
 	@echo "make run      start Kafka, PostgreSQL, the SMTP sink and all four services (Ctrl-C stops all)"
 	@echo "make up/down  the same in the background / stop it;  make status  what runs"
 	@echo "make test     ruff, mypy, unit, integration and end-to-end tests against real Kafka and PostgreSQL"
-	@echo "make demo     (after make up) import eight years of realistic history, enrol today's people, print the funder report"
+	@echo "make demo     (after make up) import twelve years of realistic history, enrol today's people, record four weeks of attendance, print the funder report"
 	@echo "make token ROLE=<intake|caseworker|manager|reporting|monitoring|workshop_lead|admin> [SUBJECT=<name>]  print a development token"
 
 # Debian packages the local stack and the tests need (chromium: the offline /docs test renders the
