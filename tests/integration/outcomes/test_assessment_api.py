@@ -11,12 +11,13 @@ import pytest
 
 from tests.integration.outcomes.conftest import CASEWORKER, OutcomesUnderTest
 from tests.integration.outcomes.plan_helpers import enrol
+from tests.support.clock import service_today
 from tests.support.tokens import auth_header
 
 pytestmark = pytest.mark.integration
 
 ENROLLED_ON = dt.date(2025, 1, 6)
-TODAY = dt.date.today()
+TODAY = service_today()
 
 
 def assessments_url(participant_id: uuid.UUID) -> str:

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from tests.integration.outcomes.conftest import OutcomesUnderTest, enrolled, placed, placement_event
+from tests.support.clock import service_today
 from tests.support.kafka_tools import collect_records, publish_raw
 from tests.support.service_app import eventually
 from werkstattnetz_shared.events import ParticipantWaitlisted, PlacementEnded
@@ -85,7 +86,7 @@ async def test_waitlisting_and_ended_placements_update_the_state_and_the_last_ar
     outcome = await outcomes.wait_for_status(participant_id, "waitlisted")
 
     assert (outcome["work_area"], outcome["waitlisted_for"]) == ("garden_landscape", "care")
-    response = await outcomes.exit(participant_id, "other_measure", dt.date.today())
+    response = await outcomes.exit(participant_id, "other_measure", service_today())
     assert response.status_code == 201, response.text
     rows = await outcomes.fetch(
         "SELECT work_area, integrated FROM exits WHERE participant_id = $1", participant_id

@@ -11,6 +11,7 @@ import pytest
 
 from tests.integration.outcomes.conftest import CASEWORKER, OutcomesUnderTest
 from tests.integration.outcomes.plan_helpers import enrol
+from tests.support.clock import service_today
 from tests.support.service_app import eventually
 from werkstattnetz_shared.events import EventEnvelope, ParticipantDataErased
 
@@ -22,7 +23,7 @@ SECRET = "Erzählt von Schulden und Streit zu Hause"
 
 def erased(participant_id: uuid.UUID) -> EventEnvelope:
     return EventEnvelope.wrap(
-        ParticipantDataErased(erased_on=dt.date.today()), producer="intake", participant_id=participant_id
+        ParticipantDataErased(erased_on=service_today()), producer="intake", participant_id=participant_id
     )
 
 

@@ -9,12 +9,13 @@ import uuid
 import pytest
 
 from tests.integration.outcomes.conftest import CASEWORKER, OutcomesUnderTest
+from tests.support.clock import service_today
 from tests.support.kafka_tools import collect_events
 from werkstattnetz_shared.events import EventEnvelope
 
 pytestmark = pytest.mark.integration
 
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = service_today() - dt.timedelta(days=1)
 
 
 def of_participant(events: list[EventEnvelope], participant_id: uuid.UUID) -> list[EventEnvelope]:

@@ -11,12 +11,13 @@ import pytest
 
 from tests.integration.outcomes.conftest import CASEWORKER, OutcomesUnderTest
 from tests.integration.outcomes.follow_up_support import exit_with
+from tests.support.clock import service_today
 from tests.support.kafka_tools import collect_events
 from tests.support.tokens import auth_header
 
 pytestmark = pytest.mark.integration
 
-EXIT_DAY = dt.date.today() - dt.timedelta(days=2)
+EXIT_DAY = service_today() - dt.timedelta(days=2)
 
 
 async def test_an_exit_into_a_dual_apprenticeship_keeps_and_publishes_its_details(

@@ -8,11 +8,12 @@ import uuid
 import pytest
 
 from tests.integration.outcomes.conftest import CASEWORKER, OutcomesUnderTest
+from tests.support.clock import service_today
 from tests.support.tokens import auth_header
 
 pytestmark = pytest.mark.integration
 
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = service_today() - dt.timedelta(days=1)
 
 
 async def test_a_participant_outcomes_never_heard_of_is_404(outcomes: OutcomesUnderTest) -> None:
@@ -28,7 +29,7 @@ async def test_a_participant_outcomes_never_heard_of_is_404(outcomes: OutcomesUn
     ("body", "field", "rule"),
     [
         (
-            {"destination": "employment", "exit_date": (dt.date.today() + dt.timedelta(days=2)).isoformat()},
+            {"destination": "employment", "exit_date": (service_today() + dt.timedelta(days=2)).isoformat()},
             "exit_date",
             "exit_date_not_in_future",
         ),

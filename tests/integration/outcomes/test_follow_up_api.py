@@ -18,6 +18,7 @@ from tests.integration.outcomes.follow_up_support import (
     outcomes_running,
     outcomes_settings,
 )
+from tests.support.clock import service_today
 from tests.support.kafka_tools import collect_events
 from tests.support.service_app import eventually
 from tests.support.tokens import auth_header
@@ -26,7 +27,7 @@ from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 pytestmark = pytest.mark.integration
 
 DELAY_S = 2.0
-EXIT_DAY = dt.date.today() - dt.timedelta(days=1)
+EXIT_DAY = service_today() - dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ async def test_a_follow_up_falls_due_by_itself_and_is_recorded_once(outcomes_soo
     recorded = await record(outcomes, follow_up_id, {"situation": "still_in_training"}, **key)
     assert recorded.status_code == 200, recorded.text
     assert (recorded.json()["status"], recorded.json()["situation"]) == ("recorded", "still_in_training")
-    assert recorded.json()["recorded_on"] == dt.date.today().isoformat()
+    assert recorded.json()["recorded_on"] == service_today().isoformat()
     replayed = await record(outcomes, follow_up_id, {"situation": "still_in_training"}, **key)
     assert (replayed.status_code, replayed.headers.get("Idempotent-Replayed")) == (200, "true")
     again = await record(outcomes, follow_up_id, {"situation": "changed"})
@@ -179,7 +180,7 @@ async def test_follow_up_refusals(outcomes_soon: OutcomesUnderTest) -> None:
         return await listed(outcomes, "due") == [follow_up["follow_up_id"]]
 
     await eventually(due, what="the follow-up to fall due")
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (service_today() + dt.timedelta(days=1)).isoformat()
     future = await record(
         outcomes, follow_up["follow_up_id"], {"situation": "unknown", "recorded_on": tomorrow}
     )

@@ -22,6 +22,7 @@ from tests.integration.outcomes.follow_up_support import (
     outcomes_running,
     outcomes_settings,
 )
+from tests.support.clock import service_today
 from tests.support.kafka_tools import collect_events
 from tests.support.served_app import free_port
 from tests.support.service_app import eventually, running_app
@@ -30,7 +31,7 @@ from werkstattnetz_shared.events.vocabulary import AgeBand, Destination, Funder,
 
 pytestmark = pytest.mark.integration
 
-EXIT_DAY = dt.date.today() - dt.timedelta(days=1)
+EXIT_DAY = service_today() - dt.timedelta(days=1)
 
 
 async def exit_someone(unit_of_work: OutcomesUnitOfWork, settings: OutcomesSettings) -> uuid.UUID:
@@ -50,7 +51,7 @@ async def exit_someone(unit_of_work: OutcomesUnitOfWork, settings: OutcomesSetti
         participant_id=participant_id,
         destination=Destination.APPRENTICESHIP,
         exit_date=EXIT_DAY,
-        today=dt.date.today(),
+        today=service_today(),
         staff_subject="carla.case",
         correlation_id=uuid.uuid4(),
         schedule=settings.follow_up_schedule,

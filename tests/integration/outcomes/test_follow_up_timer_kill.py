@@ -21,6 +21,7 @@ import pytest
 from outcomes.settings import OutcomesSettings
 from tests.integration.outcomes.conftest import CASEWORKER, enrolled
 from tests.integration.outcomes.follow_up_support import follow_ups_in_database, outbox, outcomes_settings
+from tests.support.clock import service_today
 from tests.support.kafka_tools import collect_events, publish
 from tests.support.served_app import free_port
 from tests.support.service_app import eventually
@@ -34,8 +35,8 @@ pytestmark = pytest.mark.integration
 DELAY_S = 1.5
 KILLS = 4
 EXITS_PER_ROUND = 10
-ENROLLED_ON = dt.date.today() - dt.timedelta(days=60)
-EXIT_DAY = dt.date.today() - dt.timedelta(days=1)
+ENROLLED_ON = service_today() - dt.timedelta(days=60)
+EXIT_DAY = service_today() - dt.timedelta(days=1)
 
 
 def outcomes_process(settings: OutcomesSettings, log: Path) -> ServiceProcess:

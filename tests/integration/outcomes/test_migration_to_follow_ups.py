@@ -19,6 +19,7 @@ from tests.integration.outcomes.follow_up_support import (
     outcomes_running,
     outcomes_settings,
 )
+from tests.support.clock import service_today
 from tests.support.service_app import eventually
 from tests.support.tokens import auth_header
 from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
@@ -27,7 +28,7 @@ from werkstattnetz_shared.db.migrations import alembic_config
 pytestmark = pytest.mark.integration
 
 LONG_AGO = dt.date(2024, 3, 1)
-RECENTLY = dt.date.today() - dt.timedelta(days=10)
+RECENTLY = service_today() - dt.timedelta(days=10)
 
 
 async def test_exits_recorded_before_get_the_jobcenters_view_and_a_follow_up(
