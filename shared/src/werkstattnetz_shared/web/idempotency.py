@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Header, Request, status
@@ -21,8 +21,9 @@ from pydantic import BaseModel
 
 from werkstattnetz_shared.db.idempotency import KeyReusedForAnotherRequest
 from werkstattnetz_shared.db.unit_of_work import PostgresUnitOfWork
+from werkstattnetz_shared.rules import RuleViolated
 from werkstattnetz_shared.web.auth import StaffMember
-from werkstattnetz_shared.web.errors import ApiError
+from werkstattnetz_shared.web.errors import ApiError, Violation, rule_violation_error
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -55,8 +56,30 @@ async def answer_once(
     body: BaseModel | None,
     work: Callable[[], Awaitable[Answer]],
     status_code: int = status.HTTP_201_CREATED,
+    status_of_rule: Mapping[type[Violation], int] | None = None,
 ) -> Answer | JSONResponse:
-    """Run `work` (a use case running inside `uow`'s open transaction) once per key."""
+    """Run `work` (a use case running inside `uow`'s open transaction) once per key. A domain rule
+    it breaks that `status_of_rule` names is answered as that error (after the rollback)."""
+    try:
+        return await _answer_once(uow, request, staff, key, body, work, status_code)
+    except RuleViolated as violation:
+        if status_of_rule is None:
+            raise
+        for rule in status_of_rule:
+            if isinstance(violation, rule):
+                raise rule_violation_error(violation, status_of_rule) from violation
+        raise
+
+
+async def _answer_once(
+    uow: PostgresUnitOfWork,
+    request: Request,
+    staff: StaffMember,
+    key: str | None,
+    body: BaseModel | None,
+    work: Callable[[], Awaitable[Answer]],
+    status_code: int,
+) -> Answer | JSONResponse:
     async with uow:
         if key is not None:
             try:

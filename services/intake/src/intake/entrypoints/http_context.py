@@ -78,12 +78,16 @@ async def answer_idempotently(
     status_code: int,
 ) -> Answer | JSONResponse:
     """Run a changing use case once per `Idempotency-Key`, answering rule violations as errors."""
-    try:
-        return await answer_once(
-            uow, request=request, staff=staff, key=key, body=body, work=work, status_code=status_code
-        )
-    except errors.IntakeRuleViolated as violation:
-        raise api_error(violation) from violation
+    return await answer_once(
+        uow,
+        request=request,
+        staff=staff,
+        key=key,
+        body=body,
+        work=work,
+        status_code=status_code,
+        status_of_rule=STATUS_OF_RULE,
+    )
 
 
 def viewer_of(staff: StaffMember) -> Viewer:

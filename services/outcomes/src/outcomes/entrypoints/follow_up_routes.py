@@ -122,15 +122,13 @@ async def record_follow_up(
     async def record() -> FollowUpView:
         return follow_up_view(await follow_up_handling.record_follow_up(command, uow=uow), now, grace)
 
-    try:
-        return await answer_once(
-            uow,
-            request=request,
-            staff=staff,
-            key=idempotency_key,
-            body=body,
-            work=record,
-            status_code=status.HTTP_200_OK,
-        )
-    except errors.OutcomesRuleViolated as violation:
-        raise _api_error(violation) from violation
+    return await answer_once(
+        uow,
+        request=request,
+        staff=staff,
+        key=idempotency_key,
+        body=body,
+        work=record,
+        status_code=status.HTTP_200_OK,
+        status_of_rule=_STATUS_OF_RULE,
+    )

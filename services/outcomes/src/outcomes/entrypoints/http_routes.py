@@ -112,12 +112,15 @@ async def record_exit(
             follow_up=follow_up_status_view(follow_up, now, settings.follow_up_schedule.grace),
         )
 
-    try:
-        return await answer_once(
-            uow, request=request, staff=staff, key=idempotency_key, body=body, work=exit_once
-        )
-    except OutcomesRuleViolated as violation:
-        raise rule_violation_error(violation, _STATUS_OF_RULE) from violation
+    return await answer_once(
+        uow,
+        request=request,
+        staff=staff,
+        key=idempotency_key,
+        body=body,
+        work=exit_once,
+        status_of_rule=_STATUS_OF_RULE,
+    )
 
 
 @router.get(

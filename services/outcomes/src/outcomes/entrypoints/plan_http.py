@@ -62,10 +62,9 @@ async def create_once(
     work: Callable[[], Awaitable[Answer]],
 ) -> Answer | JSONResponse:
     """A creating use case, once per `Idempotency-Key`, rule violations answered as errors."""
-    try:
-        return await answer_once(uow, request=request, staff=staff, key=key, body=body, work=work)
-    except OutcomesRuleViolated as violation:
-        raise api_error(violation) from violation
+    return await answer_once(
+        uow, request=request, staff=staff, key=key, body=body, work=work, status_of_rule=STATUS_OF_RULE
+    )
 
 
 async def change(uow: OutcomesUnitOfWork, work: Callable[[], Awaitable[Answer]]) -> Answer:
