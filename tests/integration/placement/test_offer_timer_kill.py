@@ -80,6 +80,8 @@ async def test_each_offer_expires_exactly_once_while_placement_is_killed_again_a
         await asyncio.to_thread(service.wait_until_ready)
         seated = enrolled(WorkArea.CARE)
         await publish(settings.kafka_bootstrap_servers, settings.topic(INTAKE_EVENTS), seated)
+        # Seated first: enrolments on other partitions may otherwise be consumed before it.
+        await eventually(lambda: _participants(settings, 1), timeout_s=30, what="the first person placed")
         for _ in range(WAITING):
             await publish(
                 settings.kafka_bootstrap_servers, settings.topic(INTAKE_EVENTS), enrolled(WorkArea.CARE)

@@ -102,3 +102,18 @@ def test_a_stale_waitlisting_heard_before_the_enrolment_does_not_undo_early_plac
     enrolment = Enrolment(ENROLLED, Funder.CITY, AgeBand.AGE_15_17, ReferralSource.SCHOOL, uuid.uuid4())
     record.record_enrolment(enrolment, enrolment_event)
     assert (record.status, record.work_area) == (ParticipantStatus.PLACED, CARE)
+
+
+def test_a_placement_from_the_waitlist_heard_before_the_enrolment_and_its_waitlisting_is_kept() -> None:
+    """Both before the enrolment: the placement (no cause) first, then the older waitlisting that
+    names the enrolment. The waitlisting is stale; the person stays placed once enrolled."""
+    record = ParticipantRecord(participant_id=uuid.uuid4())
+    announced_by = uuid.uuid4()
+    record.record_placement(CARE, from_waitlist=True, at=at(60), on=ENROLLED)
+    record.record_waitlisting(CARE, cause=announced_by, at=at(0))
+    enrolment = Enrolment(
+        ENROLLED, Funder.JOBCENTER, AgeBand.AGE_18_20, ReferralSource.JOBCENTER, uuid.uuid4()
+    )
+    record.record_enrolment(enrolment, announced_by)
+    assert record.status is ParticipantStatus.PLACED
+    assert record.work_area is CARE

@@ -175,9 +175,14 @@ class ParticipantRecord:
     def _decision(self, cause: uuid.UUID | None, news: PlacementNews) -> None:
         stay = self._stay_decided_on(cause)
         if stay is None:
-            # Another decision on the same enrolment adds to what was heard early of it.
-            if self.early_news is None or self.early_news.cause != cause:
+            # Another decision on the same enrolment adds to what was heard early of it, and so
+            # does one after follow-up news that named no enrolment (placed from the waitlist
+            # before its waitlisting arrived): the follow-up continues the stay decided on.
+            early = self.early_news
+            if early is None or early.cause not in (None, cause):
                 self.early_news = EarlyNews(cause)
+            else:
+                early.cause = cause
             self.news_for_stay = None
             self.early_news.placement.hear(news)
             return
