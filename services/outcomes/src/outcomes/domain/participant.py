@@ -180,11 +180,10 @@ class ParticipantRecord:
             # before its waitlisting arrived): the follow-up continues the stay decided on.
             early = self.early_news
             if early is None or early.cause not in (None, cause):
-                self.early_news = EarlyNews(cause)
-            else:
-                early.cause = cause
+                early = self.early_news = EarlyNews(cause)
+            early.cause = cause
             self.news_for_stay = None
-            self.early_news.placement.hear(news)
+            early.placement.hear(news)
             return
         if stay.placement.is_stale(news):
             return  # a replay of what the stay has already moved past: it decides nothing
