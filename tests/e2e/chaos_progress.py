@@ -1,8 +1,9 @@
 """Has the system worked off the stream yet? Counted from the services' databases alone.
 
 Settled means: every outbox published; every enrolment known to placement and outcomes; every exit
-handled by placement and intake; every placement event handled by outcomes; one delivery, sent, for every
-notified event.
+handled by placement and intake; every placement event handled by outcomes; every notified event
+mailed (to the office: nobody is in the staff directory here) and nothing due left unsent (an
+expiring offer's reminder a day before its end is not due yet).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ class Progress:
     placement_events: int  # for outcomes: placed, waitlisted, ended
     placement_events_handled_by_outcomes: int
     notified_events: int
-    deliveries: int
-    deliveries_sent: int
+    events_mailed: int
+    deliveries_due: int
 
     @property
     def settled(self) -> bool:
@@ -37,7 +38,8 @@ class Progress:
             and self.enrolled == self.placement_knows == self.outcomes_knows
             and self.exits == self.exits_handled_by_placement == self.exits_handled_by_intake
             and self.placement_events == self.placement_events_handled_by_outcomes
-            and self.notified_events == self.deliveries == self.deliveries_sent
+            and self.notified_events == self.events_mailed
+            and self.deliveries_due == 0
         )
 
     def __str__(self) -> str:
@@ -47,7 +49,7 @@ class Progress:
             f"placement {self.exits_handled_by_placement}, by intake {self.exits_handled_by_intake}; "
             f"placement events {self.placement_events}, handled by outcomes "
             f"{self.placement_events_handled_by_outcomes}; notified events {self.notified_events}, "
-            f"deliveries {self.deliveries}, sent {self.deliveries_sent}"
+            f"mailed {self.events_mailed}, deliveries due {self.deliveries_due}"
         )
 
 
@@ -56,7 +58,7 @@ async def progress(system: ChaosSystem) -> Progress:
         system.services[name].database_url for name in ("intake", "placement", "outcomes", "notifications")
     )
     pending = [await fetch_value(url, OUTBOX_PENDING) for url in (intake, placement, outcomes, notifications)]
-    decided = "('ParticipantPlaced', 'ParticipantWaitlisted')"
+    notified = "('ParticipantPlaced', 'ParticipantWaitlisted', 'PlacementOffered')"
     told_to_outcomes = "('ParticipantPlaced', 'ParticipantWaitlisted', 'PlacementEnded')"
     return Progress(
         pending_outbox_rows=sum(pending),
@@ -79,11 +81,17 @@ async def progress(system: ChaosSystem) -> Progress:
             outcomes, f"SELECT count(*) FROM inbox WHERE event_type IN {told_to_outcomes}"
         ),
         notified_events=await fetch_value(
-            placement, f"SELECT count(*) FROM outbox WHERE event_type IN {decided}"
+            placement, f"SELECT count(*) FROM outbox WHERE event_type IN {notified}"
         )
         + await fetch_value(outcomes, "SELECT count(*) FROM outbox WHERE event_type = 'IntegrationAchieved'"),
-        deliveries=await fetch_value(notifications, "SELECT count(*) FROM deliveries"),
-        deliveries_sent=await fetch_value(
-            notifications, "SELECT count(*) FROM deliveries WHERE status = 'sent'"
+        events_mailed=await fetch_value(
+            notifications,
+            "SELECT count(DISTINCT trigger_event_id) FROM deliveries "
+            "WHERE status = 'sent' AND notification_kind <> 'offer_expiring'",
+        ),
+        deliveries_due=await fetch_value(
+            notifications,
+            "SELECT count(*) FROM deliveries "
+            "WHERE status IN ('pending', 'awaiting_recipient') AND next_attempt_at <= now()",
         ),
     )

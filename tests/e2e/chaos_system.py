@@ -78,6 +78,7 @@ def service_environment(
         "MAIL_POLL_INTERVAL_S": "0.2",
         "MAIL_RETRY_BACKOFF_S": "0.5",
         "MAIL_RETRY_BACKOFF_MAX_S": "2",
+        "CASEWORKER_WAIT_S": "1",  # nobody is assigned here: the office is told after a second
     }
     environment.pop("JWT_SECRET", None)  # the tests sign with the development secret
     environment.pop("KAFKA_GROUP_INSTANCE_ID", None)  # derived from the port: stable across restarts

@@ -86,6 +86,10 @@ def system(
                 "SMTP_HOST": "127.0.0.1",
                 "SMTP_PORT": str(mail.port),
                 "STAFF_EMAIL": STAFF_EMAIL,
+                "FRONT_END_BASE_URL": "https://staff.werkstattnetz.test",
+                # Offers live 10.8 s: the reminder comes 2.9 s before the end (7.9 s after the offer).
+                "OFFER_REMINDER_LEAD_H": "0.0008",
+                "CASEWORKER_WAIT_S": "30",
             }
             environment.pop("JWT_SECRET", None)  # the tests sign with the development secret
             log = folder / f"{service}.log"

@@ -8,10 +8,14 @@ hears she left. Her seat is offered to Jonas (`PlacementOffered`); nobody answer
 expires (`OfferExpired`) and the seat is offered to Mia, whose offer staff accept: she is placed
 and her workshop lead records her first day. Lea's six-month follow-up (seconds here) falls due,
 is recorded as still in training, and the report's retention rate shows it; the live figures of
-the faust-streaming worker agree with outcomes' report. The SMTP sink holds
-exactly one mail per notified event. An admin erases Lea's personal data: intake's file of her is
-gone (410), `ParticipantDataErased` is on `intake.events`, and every answer and count of
-placement, outcomes and notifications stays as it was. The last chapter: someone placed two weeks
+the faust-streaming worker agree with outcomes' report. Notifications tells the right person once
+per event, in their language (`story_notifications`): Carla, the caseworker, reads English and
+watches her inbox live (Server-Sent Events) as Lea is placed; the care workshop's lead, intake and
+the manager read German; a funder's portal gets each placement as a signed webhook call; Jonas's
+unanswered offer is reminded before it expires, Mia's accepted one is not. An admin erases Lea's
+personal data: intake's file of her is gone (410), `ParticipantDataErased` is on `intake.events`,
+and every answer and count of placement and outcomes stays as it was (notifications keeps the log
+of her deliveries but drops their texts). The last chapter: someone placed two weeks
 ago misses three working days in a row without excuse, and `AbsenceThresholdReached` is published
 once.
 """
@@ -26,15 +30,27 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.e2e.conftest import STAFF_EMAIL, RunningSystem
+from tests.e2e.conftest import RunningSystem
+from tests.e2e.story_notifications import (
+    CARLA,
+    PORTAL_PATH,
+    assert_no_personal_data,
+    expected_mails,
+    live_inbox_of,
+    set_up_who_is_told,
+    text_of,
+    told,
+)
 from tests.support.intake_flows import ADMIN, MANAGER, consent, enrol, interview, refer
 from tests.support.kafka_tools import collect_events
 from tests.support.service_app import eventually
 from tests.support.tokens import auth_header
+from tests.support.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.e2e
 
 CASEWORKER = auth_header("caseworker", subject="carla.case")
+MAILS_IN_THE_STORY = 11
 CO_FUNDED = [
     {"funder": "jobcenter", "legal_basis": "sgb2_16_activation", "share_percent": 60},
     {"funder": "city", "legal_basis": "city", "share_percent": 40},
@@ -75,11 +91,19 @@ async def placement_of(
 
 
 async def test_one_care_seat_three_young_people(system: RunningSystem) -> None:
-    async with httpx.AsyncClient(base_url=system.urls["intake"], timeout=10) as client:
-        first = await welcome(client, "Lea", caseworker="carla.case")
-        await eventually(
-            lambda: _status_is(client, system, first, "placed"), what="first person placed in care"
-        )
+    async with (
+        httpx.AsyncClient(base_url=system.urls["intake"], timeout=10) as client,
+        WebhookReceiver() as portal,
+    ):
+        await set_up_who_is_told(client, system, portal)
+        async with live_inbox_of(system, CARLA, "caseworker") as carlas_inbox:
+            first = await welcome(client, "Lea", caseworker="carla.case")
+            await eventually(
+                lambda: _status_is(client, system, first, "placed"), what="first person placed in care"
+            )
+            pushed = await carlas_inbox.wait_for(first, "placement")
+            assert pushed["link"].endswith(f"/participants/{first}")
+        await _portal_was_called_signed(portal, first)
         second = await welcome(client, "Jonas")
         assigned = await client.put(
             f"/v1/participants/{second}/caseworker", json={"caseworker": "kim.case"}, headers=MANAGER
@@ -141,8 +165,11 @@ async def test_one_care_seat_three_young_people(system: RunningSystem) -> None:
         await _follow_up_falls_due_and_is_recorded(client, system, first, follow_up_id)
         await _live_figures_agree_with_the_outcomes_report(client, system)
 
-        # Notified events: Lea placed, Jonas and Mia waitlisted, integration achieved, Mia placed.
         await _expect_mails(client, system, first, second, third)
+        calls = portal.calls(PORTAL_PATH)  # Lea's placement and Mia's
+        assert [c.json()["participant_id"] for c in calls] == [first, third]
+        assert all(c.signature_verified for c in calls)
+        assert len({c.idempotency_key for c in calls}) == 2
         await _expect_intake_events(system, first, second)
 
         await _erase_and_expect_counts_unchanged(client, system, first, second)
@@ -353,8 +380,13 @@ async def _erase_and_expect_counts_unchanged(
     assert [str(e.participant_id) for e in erasures] == [first]
 
     await asyncio.sleep(2)  # time for the other services to take the event (they keep no personal data)
-    assert await _what_the_other_services_answer(client, system, first, second) == before
-    assert len(system.mail.mails()) == 5
+    after = await _what_the_other_services_answer(client, system, first, second)
+    # notifications keeps its log of Lea's deliveries (the audit need) but drops their texts.
+    kept, erased = before.pop(f"deliveries {first}"), after.pop(f"deliveries {first}")
+    assert after == before
+    assert [d["delivery_id"] for d in erased["items"]] == [d["delivery_id"] for d in kept["items"]]
+    assert {d["subject"] for d in erased["items"]} == {"(erased)"}
+    assert len(system.mail.mails()) == MAILS_IN_THE_STORY
 
 
 async def _what_the_other_services_answer(
@@ -383,40 +415,53 @@ async def _what_the_other_services_answer(
 async def _expect_mails(
     client: httpx.AsyncClient, system: RunningSystem, first: str, second: str, third: str
 ) -> None:
-    await eventually(lambda: _count_at_least(system, 5), timeout_s=60, what="five notification mails")
+    """The right staff member, in their language, exactly once per event; the office nothing."""
+    await eventually(
+        lambda: _count_at_least(system, MAILS_IN_THE_STORY), timeout_s=60, what="every notification mail"
+    )
     await asyncio.sleep(2)  # a duplicate would arrive in this window; there must be none
     mails = system.mail.mails()
-    assert len(mails) == 5, [m["Subject"] for m in mails]
-    assert {m["To"] for m in mails} == {STAFF_EMAIL}
-    assert len({m["Message-ID"] for m in mails}) == 5
-    bodies = [m.get_body(preferencelist=("plain",)).get_content() for m in mails]  # type: ignore[union-attr]
-    assert sum(first in body for body in bodies) == 2  # placed + integration
-    assert sum(second in body for body in bodies) == 1  # waitlisted (the offer he let expire is not mailed)
-    assert sum(third in body for body in bodies) == 2  # waitlisted + placed
-    for body in bodies:
-        for personal in ("Lea", "Jonas", "Mia", "Beispiel"):
-            assert personal not in body
+    people = {"lea": first, "jonas": second, "mia": third}
+    assert told(mails, people) == expected_mails(first, second, third), [m["Subject"] for m in mails]
+    assert len({m["Message-ID"] for m in mails}) == MAILS_IN_THE_STORY
+    assert_no_personal_data(mails)
+    for mail in mails:
+        assert "/participants/" in text_of(mail)
+        assert mail.get_body(preferencelist=("html",)) is not None
 
     deliveries = await client.get(
         f"{system.urls['notifications']}/v1/deliveries", params={"participant_id": third}, headers=MANAGER
     )
     assert deliveries.status_code == 200
-    assert {item["status"] for item in deliveries.json()["items"]} == {"sent"}
-    assert len(deliveries.json()["items"]) == 2
+    by_status: dict[str, list[str]] = {}
+    for item in deliveries.json()["items"]:
+        by_status.setdefault(item["status"], []).append(item["notification_kind"])
+    # Mia: waitlisted, offered, placed (caseworker, lead, portal); her reminder (a mail to Ina and
+    # the item in Ina's inbox, both due later) was cancelled when the offer was accepted.
+    assert sorted(by_status["sent"]) == ["placement", "placement", "placement", "seat_offered", "waitlisting"]
+    assert by_status["cancelled"] == ["offer_expiring", "offer_expiring"]
     sent = await collect_events(
         system.bootstrap_servers,
         system.topic("notifications.events"),
-        until=lambda events: len(events) >= 5,
+        until=lambda events: len(events) >= MAILS_IN_THE_STORY + 3,
     )
-    assert sorted(e.data["trigger_event_type"] for e in sent) == sorted(
-        [
-            "ParticipantPlaced",
-            "ParticipantWaitlisted",
-            "ParticipantWaitlisted",
-            "IntegrationAchieved",
-            "ParticipantPlaced",
-        ]
+    # Every mail, both webhook calls, and Jonas's reminder reaching Ina's inbox when it fell due.
+    assert len(sent) == MAILS_IN_THE_STORY + 3
+    assert {e.event_type for e in sent} == {"NotificationSent"}
+
+
+async def _portal_was_called_signed(portal: WebhookReceiver, lea: str) -> None:
+    """One call per placement, signed with the portal's own secret, naming only the pseudonym."""
+    [call] = await portal.wait_for_calls(PORTAL_PATH, 1)
+    assert call.signature_verified is True
+    body = call.json()
+    assert (body["kind"], body["participant_id"], body["event_type"]) == (
+        "placement",
+        lea,
+        "ParticipantPlaced",
     )
+    assert body["facts"]["work_area"] == "care"
+    assert call.idempotency_key
 
 
 async def _count_at_least(system: RunningSystem, count: int) -> bool:
@@ -527,6 +572,11 @@ async def _attendance_with_three_unexcused_days(system: RunningSystem) -> None:
         system.bootstrap_servers, system.topic("placement.events"), until=lambda e: bool(reported(e))
     )
     [event] = reported(events)
+    await eventually(
+        lambda: _mail_about(system, ben, "carla@werkstatt.test", "absences"),
+        timeout_s=30,
+        what="the absences mail to Ben's caseworker",
+    )
     assert event.data == {
         "workshop_id": str(workshop_id),
         "work_area": "bike_metal",
@@ -535,6 +585,21 @@ async def _attendance_with_three_unexcused_days(system: RunningSystem) -> None:
         "unexcused_days": 3,
         "threshold": 3,
     }
+
+
+async def _mail_about(system: RunningSystem, participant_id: str, address: str, kind: str) -> bool:
+    """One mail to `address` about the participant, and its delivery in the log of that kind."""
+    mails = [m for m in system.mail.mails() if m["To"] == address and participant_id in text_of(m)]
+    if len(mails) != 2:  # placed in bike & metal, then the absences
+        return False
+    async with httpx.AsyncClient(timeout=10) as client:
+        log = await client.get(
+            f"{system.urls['notifications']}/v1/deliveries",
+            params={"participant_id": participant_id},
+            headers=MANAGER,
+        )
+    kinds = [d["notification_kind"] for d in log.json()["items"] if d["recipient"] == address]
+    return sorted(kinds) == sorted(["placement", kind])
 
 
 async def _workshop_of_area(client: httpx.AsyncClient, system: RunningSystem, area: str) -> str:

@@ -11,7 +11,8 @@ once. Once the system has settled, the databases, the topics and the SMTP sink m
 - no workshop over capacity (placed people plus open seat offers), no seat neither held nor offered
   in a work area while someone waits for it;
 - every acknowledged exit recorded with exactly one ParticipantExited, its seat or spot given up;
-- one delivery per notified event, each sent, one NotificationSent each; one mail per delivery,
+- every notified event mailed to the office once (no staff directory here), one NotificationSent
+  per sent delivery; one mail per delivery,
   except the documented mail window (a crash between the SMTP server's acceptance and the commit);
 - every outbox published (and nothing on a topic that no outbox held), every DLQ empty.
 

@@ -12,11 +12,10 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
 from werkstattnetz_shared.settings import ServiceSettings
-from werkstattnetz_shared.web.serving import server_config
+from werkstattnetz_shared.web.serving import ServiceServer
 
 STARTUP_TIMEOUT_S = 30.0
 POLL_INTERVAL_S = 0.05
@@ -32,7 +31,7 @@ def free_port() -> int:
 @asynccontextmanager
 async def served_over_http(app: FastAPI, settings: ServiceSettings) -> AsyncIterator[str]:
     """Run `app` on `settings.http_host:http_port` until the block ends; yields its base URL."""
-    server = uvicorn.Server(server_config(app, settings))
+    server = ServiceServer(app, settings)
     thread = threading.Thread(target=server.run, name=f"{app.title}-uvicorn", daemon=True)
     thread.start()
     try:

@@ -109,7 +109,7 @@ INTAKE_RULES_CHECKED_TOGETHER = {
 # their name, …), intake's rules checked together at enrolment, the plausibility rules of every
 # request (NUL bytes, control characters in names, date ranges), custom validators
 # (`value_error`: each work area named once), and paging cursors: notifications' must name a
-# delivery, intake's must be one its list handed out.
+# delivery (or an item of the caller's inbox), intake's must be one its list handed out.
 RULES_THE_SCHEMA_CANNOT_STATE = (
     _rules_of_the_domains()
     | INTAKE_RULES_CHECKED_TOGETHER
@@ -121,7 +121,12 @@ RULES_THE_SCHEMA_CANNOT_STATE = (
         request_models.BIRTH_DATE_PLAUSIBLE,
         "value_error",
         "after_must_name_a_delivery",
+        "after_must_name_an_item",
         "cursor_from_this_list",
+        # Either item_ids or all: true (one of two fields; an OpenAPI `oneOf` would say it less plainly).
+        "item_ids_or_all",
+        # Absolute http(s) with a valid host and port: more than a JSON Schema pattern can check.
+        "url_must_be_absolute_http",
     }
 )
 

@@ -6,6 +6,7 @@ in memory. It can be started late (or never) to play a mail server that is down.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -25,7 +26,12 @@ from notifications.settings import NotificationsSettings
 from tests.support.kafka_tools import create_topics, publish, unique_prefix
 from tests.support.service_app import eventually, running_app
 from werkstattnetz_shared.events import EventEnvelope
-from werkstattnetz_shared.messaging.topics import NOTIFICATIONS_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
+from werkstattnetz_shared.messaging.topics import (
+    INTAKE_EVENTS,
+    NOTIFICATIONS_EVENTS,
+    OUTCOMES_EVENTS,
+    PLACEMENT_EVENTS,
+)
 
 STAFF_EMAIL = "team@werkstatt.example"
 MAIL_FROM = "werkstattnetz@werkstatt.example"
@@ -46,12 +52,28 @@ class KeepMailInMemory:
     # Runs (in the SMTP server's thread) just before a mail is accepted: lets a test break
     # something while the sender waits for the "250".
     before_accepting: Callable[[], Awaitable[None]] | None = None
+    # Recipient address → the server's reply to its RCPT TO, e.g. "550 5.1.1 no such user".
+    refusals: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if (refusal := self.refusals.get(address)) is not None:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         if self.before_accepting is not None:
-            await self.before_accepting()
+            try:
+                await self.before_accepting()
+            except asyncio.CancelledError:
+                # The sender vanished while the "250" was held back (aiosmtpd then cancels this
+                # handler). A real server has queued the mail by then (RFC 1047), so it keeps it.
+                self.mails.append(message)
+                raise
         self.mails.append(message)
         return "250 Message accepted"
 
@@ -64,6 +86,10 @@ class SmtpServer:
 
     def before_accepting(self, hook: Callable[[], Awaitable[None]] | None) -> None:
         self._handler.before_accepting = hook
+
+    def refuse(self, address: str, reply: str = "550 5.1.1 no such user") -> None:
+        """Answer RCPT TO for `address` with `reply`, as a server that does not know the mailbox."""
+        self._handler.refusals[address] = reply
 
     @property
     def mails(self) -> list[EmailMessage]:
@@ -100,6 +126,9 @@ class NotificationsUnderTest:
     async def publish_outcomes_event(self, envelope: EventEnvelope) -> None:
         await publish(self.settings.kafka_bootstrap_servers, self.topic(OUTCOMES_EVENTS), envelope)
 
+    async def publish_intake_event(self, envelope: EventEnvelope) -> None:
+        await publish(self.settings.kafka_bootstrap_servers, self.topic(INTAKE_EVENTS), envelope)
+
 
 StartNotifications = Callable[..., AbstractAsyncContextManager[NotificationsUnderTest]]
 
@@ -122,10 +151,17 @@ def stopped_smtp_server() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def start_notifications(kafka_broker, postgres_server) -> StartNotifications:  # type: ignore[no-untyped-def]
-    """`async with start_notifications(smtp, **setting_overrides) as service:` runs the service."""
+    """`async with start_notifications(smtp, **setting_overrides) as service:` runs the service;
+    `start_notifications(smtp, replica_of=service)` runs another replica of that one."""
 
     @asynccontextmanager
-    async def start(smtp: SmtpServer, **overrides: Any) -> AsyncIterator[NotificationsUnderTest]:
+    async def start(
+        smtp: SmtpServer, replica_of: NotificationsUnderTest | None = None, **overrides: Any
+    ) -> AsyncIterator[NotificationsUnderTest]:
+        if replica_of is not None:  # a second replica: the same database, topics and consumer group
+            async with running_app(create_app(replica_of.settings)) as client:
+                yield NotificationsUnderTest(client=client, settings=replica_of.settings)
+            return
         settings = NotificationsSettings(
             database_url=postgres_server.create_database(f"notifications_{uuid.uuid4().hex[:8]}"),
             kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
@@ -142,7 +178,7 @@ def start_notifications(kafka_broker, postgres_server) -> StartNotifications:  #
             **overrides,
         )
         # Created up front so test events can be published before the consumer has set them up.
-        topics = (PLACEMENT_EVENTS, OUTCOMES_EVENTS, NOTIFICATIONS_EVENTS)
+        topics = (INTAKE_EVENTS, PLACEMENT_EVENTS, OUTCOMES_EVENTS, NOTIFICATIONS_EVENTS)
         await create_topics(settings.kafka_bootstrap_servers, *(settings.topic(name) for name in topics))
         async with running_app(create_app(settings)) as client:
             yield NotificationsUnderTest(client=client, settings=settings)

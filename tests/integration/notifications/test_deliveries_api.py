@@ -23,42 +23,53 @@ pytestmark = pytest.mark.integration
 async def test_deliveries_are_listed_by_role_filtered_and_paged(
     start_notifications: StartNotifications, smtp_server: SmtpServer
 ) -> None:
+    """With an empty staff directory: a waitlisting and an integration each mail the office; a
+    placement mails the office (no workshop lead) and keeps one delivery awaiting the caseworker."""
     someone = uuid.uuid4()
     async with start_notifications(smtp_server) as service:
         await service.publish_placement_event(waitlisted(someone))
         await service.publish_placement_event(placed(someone))
         await service.publish_outcomes_event(integrated())
-        everything = await wait_for_deliveries(service, 3, status="sent")
+        await wait_for_deliveries(service, 3, status="sent")
+        everything = await list_deliveries(service)
         client = service.client
 
         assert (await client.get("/v1/deliveries")).status_code == 401
         bad_token = {"Authorization": "Bearer not-a-token"}
         assert (await client.get("/v1/deliveries", headers=bad_token)).status_code == 401
-        for role in ("intake", "reporting"):
+        for role in ("intake", "reporting", "workshop_lead"):
             assert (await client.get("/v1/deliveries", headers=auth_header(role))).status_code == 403
         for role in ("caseworker", "manager", "admin"):
             response = await client.get("/v1/deliveries", headers=auth_header(role))
             assert response.status_code == 200, (role, response.text)
-            assert len(response.json()["items"]) == 3
+            assert len(response.json()["items"]) == 4
 
         theirs = await list_deliveries(service, participant_id=str(someone))
-        assert sorted(d["notification_kind"] for d in theirs) == ["placement", "waitlisting"]
+        assert sorted((d["notification_kind"], d["recipient_kind"], d["status"]) for d in theirs) == [
+            ("placement", "office", "sent"),
+            ("placement", "staff", "awaiting_recipient"),
+            ("waitlisting", "office", "sent"),
+        ]
         assert await list_deliveries(service, status="failed") == []
         assert len(await list_deliveries(service, status="sent")) == 3
+        assert len(await list_deliveries(service, status="awaiting_recipient")) == 1
+        assert len(await list_deliveries(service, channel="email")) == 4
+        assert await list_deliveries(service, channel="webhook") == []
 
-        first = await client.get("/v1/deliveries", params={"limit": 2}, headers=CASEWORKER)
+        first = await client.get("/v1/deliveries", params={"limit": 3}, headers=CASEWORKER)
         page = first.json()
-        assert [d["delivery_id"] for d in page["items"]] == [d["delivery_id"] for d in everything[:2]]
-        assert page["next_after"] == page["items"][1]["delivery_id"]
+        assert [d["delivery_id"] for d in page["items"]] == [d["delivery_id"] for d in everything[:3]]
+        assert page["next_after"] == page["items"][2]["delivery_id"]
         rest = await client.get(
-            "/v1/deliveries", params={"limit": 2, "after": page["next_after"]}, headers=CASEWORKER
+            "/v1/deliveries", params={"limit": 3, "after": page["next_after"]}, headers=CASEWORKER
         )
-        assert [d["delivery_id"] for d in rest.json()["items"]] == [everything[2]["delivery_id"]]
+        assert [d["delivery_id"] for d in rest.json()["items"]] == [everything[3]["delivery_id"]]
         assert rest.json()["next_after"] is None
 
 
 BAD_QUERIES: list[tuple[dict[str, str | int], str, str]] = [
     ({"status": "delivered"}, "query.status", "enum"),
+    ({"channel": "pigeon"}, "query.channel", "enum"),
     ({"limit": 201}, "query.limit", "less_than_equal"),
     ({"limit": 0}, "query.limit", "greater_than_equal"),
     ({"participant_id": "Mia Krause"}, "query.participant_id", "uuid_parsing"),

@@ -13,7 +13,15 @@ import asyncpg
 import pytest
 
 from tests.integration.notifications.conftest import SmtpServer, StartNotifications
-from tests.integration.notifications.helpers import notifications_sent, placed, wait_for_deliveries
+from tests.integration.notifications.helpers import (
+    OFFICE,
+    expected_message_id,
+    list_deliveries,
+    message_id,
+    notifications_sent,
+    placed,
+    wait_for_deliveries,
+)
 from werkstattnetz_devstack.testing import PostgresForTests
 
 pytestmark = pytest.mark.integration
@@ -40,10 +48,14 @@ async def test_a_database_outage_during_the_smtp_conversation_sends_one_mail(
                 await admin.close()
 
         smtp_server.before_accepting(cut_the_services_database_sessions)
-        await service.publish_placement_event(placed())
-        [sent] = await wait_for_deliveries(service, 1, status="sent")
-        await notifications_sent(service, 1)
+        envelope = placed()  # empty directory: one mail to the office, one delivery awaiting the caseworker
+        await service.publish_placement_event(envelope)
+        await wait_for_deliveries(service, 1, status="sent")
+        [sent] = await list_deliveries(service, status="sent")
+        [announced] = await notifications_sent(service, 1)
 
     assert cut == 1, "the database was never cut during a mail"
-    assert len(smtp_server.mails) == 1
+    [mail] = smtp_server.mails
+    assert message_id(mail) == expected_message_id(envelope, "placement", OFFICE)
     assert sent["attempts"] == 1
+    assert announced.data["delivery_id"] == sent["delivery_id"]

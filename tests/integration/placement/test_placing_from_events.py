@@ -44,6 +44,7 @@ async def test_with_one_care_seat_the_first_is_placed_and_the_second_waits(
         "workshop_id": str(care_workshop),
         "kind": "on_enrolment",
         "offer_id": None,
+        "workshop_lead": None,
     }
     assert (placed.correlation_id, placed.causation_id) == (first.correlation_id, first.event_id)
     assert placed.producer == "placement"

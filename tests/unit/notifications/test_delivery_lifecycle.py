@@ -7,10 +7,18 @@ import uuid
 
 import pytest
 
-from notifications.domain.delivery import Delivery, DeliveryStatus, RetryPolicy, message_id_for
+from notifications.domain.delivery import (
+    Channel,
+    Delivery,
+    DeliveryMustHaveFailed,
+    DeliveryStatus,
+    RecipientKind,
+    RetryPolicy,
+    message_id_for,
+)
 from notifications.domain.errors import DeliveryNotPending
-from notifications.domain.notification import Notification, NotificationKind
-from notifications.domain.triggers import TriggerEvent
+from notifications.domain.kinds import NotificationKind
+from notifications.domain.occasions import TriggerEvent
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 POLICY = RetryPolicy(
@@ -19,18 +27,27 @@ POLICY = RetryPolicy(
 
 
 def pending_delivery(trigger_event_id: uuid.UUID | None = None) -> Delivery:
-    return Delivery.pending(
-        trigger=TriggerEvent(
-            event_id=trigger_event_id or uuid.uuid4(),
-            event_type="ParticipantPlaced",
-            correlation_id=uuid.uuid4(),
-        ),
+    trigger = TriggerEvent(
+        event_id=trigger_event_id or uuid.uuid4(), event_type="ParticipantPlaced", correlation_id=uuid.uuid4()
+    )
+    sender = "werkstattnetz@mail.example.org"
+    return Delivery(
+        delivery_id=uuid.uuid4(),
+        trigger=trigger,
         participant_id=uuid.uuid4(),
-        notification=Notification(
-            kind=NotificationKind.PLACEMENT, recipient="staff@example.org", subject="s", body="b"
-        ),
-        sender="werkstattnetz@mail.example.org",
-        now=NOW,
+        kind=NotificationKind.PLACEMENT.value,
+        channel=Channel.EMAIL,
+        recipient_kind=RecipientKind.STAFF,
+        recipient_key="staff:cw-anna",
+        recipient="anna@example.org",
+        sender=sender,
+        subject="s",
+        body="b",
+        message_id=message_id_for(trigger.event_id, sender, "placement", "staff:cw-anna"),
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        created_at=NOW,
+        next_attempt_at=NOW,
     )
 
 
@@ -42,16 +59,34 @@ def test_a_new_delivery_is_pending_and_due_at_once() -> None:
     assert delivery.sent_at is None
 
 
-def test_the_message_id_follows_from_the_trigger_event_alone() -> None:
+def test_the_message_id_follows_from_event_kind_and_recipient_alone() -> None:
     trigger_event_id = uuid.uuid4()
     first, again = pending_delivery(trigger_event_id), pending_delivery(trigger_event_id)
     assert first.delivery_id != again.delivery_id
-    assert first.message_id == again.message_id == f"<notification.{trigger_event_id}@mail.example.org>"
+    assert first.message_id == again.message_id
+    assert first.message_id.endswith("@mail.example.org>")
     assert pending_delivery().message_id != first.message_id
+    other_recipient = message_id_for(trigger_event_id, "w@mail.example.org", "placement", "staff:lead-ben")
+    assert other_recipient != first.message_id
     assert (
         message_id_for(trigger_event_id, "no-domain")
         == f"<notification.{trigger_event_id}@werkstattnetz.local>"
     )
+
+
+def test_a_permanent_refusal_fails_at_once_and_only_a_failed_delivery_is_retried_by_hand() -> None:
+    delivery = pending_delivery()
+    with pytest.raises(DeliveryMustHaveFailed):
+        delivery.retry_by_admin("admin-eva", NOW)
+    delivery.record_failed_attempt("SMTP 550: no such user", NOW, POLICY, permanent=True)
+    assert (delivery.status, delivery.attempts, delivery.permanent_failure) == (
+        DeliveryStatus.FAILED,
+        1,
+        True,
+    )
+    delivery.retry_by_admin("admin-eva", NOW + dt.timedelta(minutes=5))
+    assert (delivery.status, delivery.retried_by) == (DeliveryStatus.PENDING, "admin-eva")
+    assert delivery.next_attempt_at == NOW + dt.timedelta(minutes=5)
 
 
 def test_sending_counts_the_attempt_and_keeps_the_earlier_error() -> None:

@@ -49,6 +49,7 @@ def test_a_placement_from_an_accepted_offer_names_its_workshop_kind_and_offer() 
         "workshop_id": str(WORKSHOP[CARE]),
         "kind": "offer_accepted",
         "offer_id": str(OFFER),
+        "workshop_lead": None,
     }
     parse_event_data(envelope)
 

@@ -147,6 +147,31 @@ EXPECTED_ERRORS = {
     ("outcomes", "GET", "/v1/participants/{participant_id}/assessments"): {401, 403, 404, 422, 503},
     ("outcomes", "GET", "/v1/participants/{participant_id}/competence-progress"): {401, 403, 404, 422, 503},
     ("notifications", "GET", "/v1/deliveries"): {401, 403, 422, 503},
+    # 409: only a failed delivery is retried; 404: no such delivery.
+    ("notifications", "POST", "/v1/deliveries/{delivery_id}/retry"): {401, 403, 404, 409, 422, 503},
+    # 404: the caller is not in the staff directory yet.
+    ("notifications", "GET", "/v1/me"): {401, 403, 404, 503},
+    ("notifications", "PATCH", "/v1/me"): {401, 403, 404, 422, 503},
+    ("notifications", "GET", "/v1/staff"): {401, 403, 422, 503},
+    ("notifications", "GET", "/v1/staff/{subject}"): {401, 403, 404, 422, 503},
+    ("notifications", "PUT", "/v1/staff/{subject}"): {401, 403, 422, 503},  # creates or replaces
+    ("notifications", "DELETE", "/v1/staff/{subject}"): {401, 403, 404, 422, 503},
+    ("notifications", "GET", "/v1/rules"): {401, 403, 422, 503},
+    ("notifications", "POST", "/v1/rules"): {401, 403, 409, 422, 503},  # 409: an Idempotency-Key reused
+    ("notifications", "GET", "/v1/rules/{rule_id}"): {401, 403, 404, 422, 503},
+    ("notifications", "PUT", "/v1/rules/{rule_id}"): {401, 403, 404, 422, 503},
+    ("notifications", "DELETE", "/v1/rules/{rule_id}"): {401, 403, 404, 422, 503},
+    ("notifications", "GET", "/v1/webhooks"): {401, 403, 503},
+    ("notifications", "POST", "/v1/webhooks"): {401, 403, 409, 422, 503},  # 409: the name is taken
+    ("notifications", "GET", "/v1/webhooks/{subscription_id}"): {401, 403, 404, 422, 503},
+    ("notifications", "PATCH", "/v1/webhooks/{subscription_id}"): {401, 403, 404, 422, 503},
+    ("notifications", "DELETE", "/v1/webhooks/{subscription_id}"): {401, 403, 404, 422, 503},
+    ("notifications", "POST", "/v1/webhooks/{subscription_id}/secret"): {401, 403, 404, 422, 503},
+    # The inbox: every staff role, each only their own items; 422 also: a cursor not one's own.
+    ("notifications", "GET", "/v1/inbox"): {401, 403, 422, 503},
+    ("notifications", "GET", "/v1/inbox/unread-count"): {401, 403, 503},
+    ("notifications", "POST", "/v1/inbox/read"): {401, 403, 422, 503},
+    ("notifications", "GET", "/v1/inbox/stream"): {401, 403, 422, 503},  # 422: its header parameter
 }
 
 

@@ -3,8 +3,10 @@
 1. Generates `--years` (12) years of stays (`demo_history`, seeded) for the seats placement has, and
    imports them through intake's `POST /v1/imports/history` with an admin token; waits (progress
    bar) until outcomes has recorded every imported exit.
-2. Refers, interviews and enrols a few dozen young people today through intake's normal API, so
-   today's waitlists are real.
+2. Puts a small team into notifications' staff directory and gives every workshop without one a
+   lead (`demo_staff`), then refers, interviews and enrols a few dozen young people today through
+   intake's normal API, each with a caseworker, so today's waitlists are real and the local mail
+   sink shows who is told what.
 3. Records the last four weeks' attendance of the people placed and transfers a few of them to a
    free seat in another area (`demo_today`), through placement's API.
 4. Prints outcomes' integration report (all years, each year, each work area) and the month's
@@ -30,6 +32,7 @@ import httpx
 from werkstattnetz_shared.web.auth import TokenVerifier
 
 from werkstattnetz_devstack.demo_history import DEFAULT_YEARS, DemoHistory, generate_history
+from werkstattnetz_devstack.demo_staff import caseworker_for, set_up_staff
 from werkstattnetz_devstack.demo_today import WorkshopsToday
 from werkstattnetz_devstack.stack_settings import SERVICES, StackSettings
 
@@ -221,8 +224,9 @@ class Demo:
             "intake", f"/v1/participants/{participant_id}/consents", consent, f"{key}-consent"
         )
         funding = FUNDING["youth_office" if source == "youth_office" else "jobcenter"]
+        enrolment = {"funding": funding, "caseworker": caseworker_for(number)}
         enrolled = await self.post(
-            "intake", f"/v1/referrals/{referral_id}/enrol", {"funding": funding}, f"{key}-enrol"
+            "intake", f"/v1/referrals/{referral_id}/enrol", enrolment, f"{key}-enrol"
         )
         return 1 if enrolled is not None else 0
 
@@ -291,6 +295,22 @@ class Demo:
         answered: dict[str, Any] = answer.json()
         return answered
 
+    async def patch(self, service: str, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The answer's body; None (after saying why on stderr) when the service refuses it."""
+        answer = await self.client.patch(
+            f"{self.url[service]}{path}", json=body, headers=self.admin, timeout=60
+        )
+        if answer.status_code in (409, 422):
+            print(
+                f"\nPATCH {path} refused ({answer.status_code}): {answer.text[:300]}",
+                file=sys.stderr,
+            )
+            return None
+        if answer.status_code >= 400:
+            raise RuntimeError(f"PATCH {path} answered {answer.status_code}: {answer.text[:500]}")
+        answered: dict[str, Any] = answer.json()
+        return answered
+
     async def post(
         self, service: str, path: str, body: dict[str, Any], key: str | None = None
     ) -> dict[str, Any] | None:
@@ -333,6 +353,8 @@ async def run_demo(
         print(said, file=sys.stderr)
         if ours:  # another history's exits are not this one's count
             await demo.wait_for_outcomes(history)
+        workshops = await demo.get_list("placement", "/v1/workshops")
+        print(await set_up_staff(demo, workshops), file=sys.stderr)
         enrolled = await demo.enrol_today(today_people)
         print(f"{enrolled} young people newly referred and enrolled today", file=sys.stderr)
         workshops_today = WorkshopsToday(demo, progress)

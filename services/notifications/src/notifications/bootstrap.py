@@ -1,22 +1,36 @@
-"""Composition root: database, migrations, consumer and relay, the mail dispatcher, the app state."""
+"""Composition root: database, migrations, consumer and relay, the delivery dispatcher, the inbox
+broadcaster, the app state."""
 
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
+from notifications.adapters.rendering import Rendering
 from notifications.adapters.smtp_mailer import SmtpMailer
+from notifications.adapters.webhook_caller import WebhookCaller
+from notifications.adapters.webhook_sender import WebhookSender
+from notifications.application.recording import Recording
+from notifications.application.sending import Channels
 from notifications.application.unit_of_work import CONSUMER_NAME, NotificationsUnitOfWork
 from notifications.domain.delivery import RetryPolicy
 from notifications.entrypoints.delivery_metrics import DeliveryGauges
 from notifications.entrypoints.event_handlers import notifications_event_handler
-from notifications.entrypoints.mail_dispatcher import MailDispatcher
+from notifications.entrypoints.inbox_stream import InboxBroadcaster
+from notifications.entrypoints.mail_dispatcher import DeliveryDispatcher
 from notifications.settings import NotificationsSettings
-from werkstattnetz_shared.messaging.topics import NOTIFICATIONS_EVENTS, OUTCOMES_EVENTS, PLACEMENT_EVENTS
+from werkstattnetz_shared.messaging.topics import (
+    INTAKE_EVENTS,
+    NOTIFICATIONS_EVENTS,
+    OUTCOMES_EVENTS,
+    PLACEMENT_EVENTS,
+)
 from werkstattnetz_shared.runtime import MessagingRuntime
 from werkstattnetz_shared.web.lifespan import background_messaging, service_database
+from werkstattnetz_shared.web.serving import when_shutdown_starts
 
 SERVICE_NAME = CONSUMER_NAME
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -30,9 +44,21 @@ def retry_policy(settings: NotificationsSettings) -> RetryPolicy:
     )
 
 
+def recording_of(settings: NotificationsSettings) -> Recording:
+    return Recording(
+        templates=Rendering(settings.front_end_base_url),
+        sender=settings.mail_from,
+        office_email=settings.staff_email,
+        zone=ZoneInfo(settings.timezone),
+        caseworker_wait=dt.timedelta(seconds=settings.caseworker_wait_s),
+        digest_time=dt.time.fromisoformat(settings.digest_time),
+    )
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: NotificationsSettings = app.state.settings
+    recording = recording_of(settings)
     async with service_database(app, settings, MIGRATIONS) as pool:
 
         def unit_of_work() -> NotificationsUnitOfWork:
@@ -43,21 +69,36 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             pool,
             service_name=SERVICE_NAME,
             own_topic=NOTIFICATIONS_EVENTS,
-            consumed_topics=[PLACEMENT_EVENTS, OUTCOMES_EVENTS],
-            handler=notifications_event_handler(unit_of_work, settings),
+            consumed_topics=[INTAKE_EVENTS, PLACEMENT_EVENTS, OUTCOMES_EVENTS],
+            handler=notifications_event_handler(
+                unit_of_work, recording, dt.timedelta(hours=settings.offer_reminder_lead_h)
+            ),
             metrics=app.state.metrics.messaging,
         )
-        dispatcher = MailDispatcher(
+        webhook_sender = WebhookSender(timeout_s=settings.webhook_timeout_s)
+        await webhook_sender.start()
+        dispatcher = DeliveryDispatcher(
             pool,
             unit_of_work,
-            SmtpMailer(settings),
+            Channels(mailer=SmtpMailer(settings), webhooks=WebhookCaller(webhook_sender)),
             retry_policy(settings),
+            recording,
             poll_interval_s=settings.mail_poll_interval_s,
         )
+        broadcaster = InboxBroadcaster(pool)
         app.state.unit_of_work = unit_of_work
+        app.state.inbox_broadcaster = broadcaster
         app.state.metrics.refresh_when_scraped(
             DeliveryGauges(app.state.metrics.registry, unit_of_work).refresh
         )
-        async with background_messaging(app, runtime):
-            runtime.supervise("mail-dispatcher", dispatcher.run)
-            yield
+        try:
+            async with background_messaging(app, runtime):
+                runtime.supervise("delivery-dispatcher", dispatcher.run)
+                runtime.supervise("inbox-broadcaster", broadcaster.run)
+                when_shutdown_starts(app, broadcaster.close)
+                try:
+                    yield
+                finally:
+                    broadcaster.close()
+        finally:
+            await webhook_sender.close()

@@ -30,10 +30,34 @@ class NotificationsSettings(ServiceSettings):
     smtp_timeout_s: float = Field(default=10.0, gt=0, description="Per SMTP conversation.")
     mail_from: MailAddress = "werkstattnetz@localhost"
     staff_email: MailAddress = Field(
-        default=DEFAULT_STAFF_EMAIL, description="Who is told about placements, waitlistings, integrations."
+        default=DEFAULT_STAFF_EMAIL,
+        description="The programme office: told whenever a rule finds nobody in the staff directory.",
     )
+    front_end_base_url: str = Field(
+        default="http://localhost:3000",
+        max_length=500,
+        pattern=r"^https?://\S+$",
+        description="Links in messages point to <base>/participants/<id> of the staff front-end.",
+    )
+    caseworker_wait_s: float = Field(
+        default=600.0,
+        ge=0,
+        description="How long a message for the responsible caseworker waits for intake's assignment "
+        "before the office is told instead.",
+    )
+    offer_reminder_lead_h: float = Field(
+        default=24.0, ge=0, description="Intake staff are reminded this long before a seat offer expires."
+    )
+    digest_time: str = Field(
+        default="07:00",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Local time of the daily digest.",
+    )
+    webhook_timeout_s: float = Field(default=10.0, gt=0, description="Per webhook call.")
 
-    mail_max_attempts: int = Field(default=5, ge=1, description="SMTP attempts before a delivery fails.")
+    mail_max_attempts: int = Field(
+        default=5, ge=1, description="Attempts (mail or webhook) before a delivery fails."
+    )
     mail_retry_backoff_s: float = Field(default=2.0, ge=0, description="Wait after the first failure.")
     mail_retry_backoff_max_s: float = Field(default=300.0, ge=0)
     mail_poll_interval_s: float = Field(default=1.0, gt=0, description="Backstop for missed wake-ups.")

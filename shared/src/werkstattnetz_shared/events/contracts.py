@@ -152,6 +152,12 @@ class ParticipantPlaced(EventData):
     workshop_id: uuid.UUID | None = Field(default=None, description="Which workshop of the area.")
     kind: PlacementKind | None = Field(default=None, description="How the seat was taken.")
     offer_id: uuid.UUID | None = Field(default=None, description="The accepted offer, if any.")
+    workshop_lead: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The workshop's lead instructor (staff token subject) when the seat was taken; "
+        "notifications tells them.",
+    )
 
 
 class ParticipantWaitlisted(EventData):
@@ -327,9 +333,32 @@ class NotificationSent(EventData):
     event_version: ClassVar[int] = 1
 
     notification_kind: str = Field(min_length=1, description="placement, waitlisting, integration, …")
-    channel: str = Field(min_length=1, description="e.g. email")
+    channel: str = Field(min_length=1, description="email or webhook")
     trigger_event_id: uuid.UUID
     trigger_event_type: str
+    # Added within v1 (optional, so older events stay valid):
+    delivery_id: uuid.UUID | None = Field(default=None, description="The delivery in notifications' log.")
+    recipient_kind: str | None = Field(default=None, description="staff, office or webhook")
+
+
+class NotificationFailed(EventData):
+    """A delivery was given up: a permanent refusal, or every attempt failed. An admin can retry it
+    (`POST /v1/deliveries/{id}/retry`); names no address, only the kind of recipient."""
+
+    event_type: ClassVar[str] = "NotificationFailed"
+    event_version: ClassVar[int] = 1
+
+    delivery_id: uuid.UUID
+    notification_kind: str = Field(min_length=1)
+    channel: str = Field(min_length=1, description="email or webhook")
+    recipient_kind: str = Field(min_length=1, description="staff, office or webhook")
+    trigger_event_id: uuid.UUID
+    trigger_event_type: str
+    attempts: int = Field(ge=1)
+    permanent: bool = Field(
+        description="Refused for good (e.g. SMTP 5xx, HTTP 4xx), not just out of attempts."
+    )
+    last_error: str = Field(max_length=300, description="The last failure, shortened.")
 
 
 class HistoricalStayImported(EventData):
@@ -377,6 +406,7 @@ EVENT_CONTRACTS: dict[tuple[str, int], type[EventData]] = {
         FollowUpDue,
         FollowUpRecorded,
         NotificationSent,
+        NotificationFailed,
         HistoricalStayImported,
     )
 }

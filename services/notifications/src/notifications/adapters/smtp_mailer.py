@@ -1,4 +1,5 @@
-"""Sends a delivery as a plain-text mail over SMTP (aiosmtplib), one connection per mail."""
+"""Sends a delivery as a mail with plain-text and HTML parts over SMTP (aiosmtplib), one
+connection per mail."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from email.utils import format_datetime
 
 import aiosmtplib
 
-from notifications.application.mailer import MailNotSent
+from notifications.application.ports import NotDelivered
 from notifications.domain.delivery import Delivery
 from notifications.settings import NotificationsSettings
 
@@ -31,8 +32,17 @@ class SmtpMailer:
                 start_tls=settings.smtp_starttls,
                 timeout=settings.smtp_timeout_s,
             )
+        except aiosmtplib.SMTPRecipientsRefused as error:
+            raise NotDelivered(f"recipient refused: {error}", permanent=_all_permanent(error)) from error
+        except aiosmtplib.SMTPResponseException as error:
+            # 5xx: the server refuses this mail for good; 4xx: try again later.
+            raise NotDelivered(f"SMTP {error.code}: {error.message}", permanent=error.code >= 500) from error
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
-            raise MailNotSent(f"{type(error).__name__}: {error}") from error
+            raise NotDelivered(f"{type(error).__name__}: {error}") from error
+
+
+def _all_permanent(error: aiosmtplib.SMTPRecipientsRefused) -> bool:
+    return all(refusal.code >= 500 for refusal in error.recipients)
 
 
 def mail_message(delivery: Delivery) -> EmailMessage:
@@ -45,4 +55,8 @@ def mail_message(delivery: Delivery) -> EmailMessage:
     message["Date"] = format_datetime(delivery.created_at)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to a robot
     message.set_content(delivery.body)
+    if delivery.html_body:
+        message.add_alternative(delivery.html_body, subtype="html")
+    # After the content: setting content replaces every Content-* header there was.
+    message["Content-Language"] = delivery.language.value
     return message

@@ -1,10 +1,10 @@
-"""The mail dispatcher: a background loop that sends recorded deliveries when they are due.
+"""The delivery dispatcher: a background loop that sends recorded deliveries when they are due.
 
 It is woken by LISTEN/NOTIFY when a delivery is recorded and also wakes by itself (every poll
-interval, or when a retry falls due), so a missed notification only delays a mail. Several
-replicas may run it at once: each delivery is locked by the one sending it and skipped by the
-others. Database outages only pause it, like the outbox relay; anything else is a bug, left to
-the service's supervision to log and restart.
+interval, or when a retry, a reminder or a quiet-hours end falls due), so a missed notification
+only delays a message. Several replicas may run it at once: each delivery is locked by the one
+sending it and skipped by the others. Database outages only pause it, like the outbox relay;
+anything else is a bug, left to the service's supervision to log and restart.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from typing import Any
 import asyncpg
 
 from notifications.adapters.delivery_repository import DELIVERIES_CHANNEL
-from notifications.application.handlers import send_next_due_delivery
-from notifications.application.mailer import Mailer
+from notifications.application.digests import send_due_digests
+from notifications.application.recording import Recording
+from notifications.application.sending import Channels, send_next_due_delivery
 from notifications.application.unit_of_work import NotificationsUnitOfWork
 from notifications.domain.delivery import RetryPolicy
 from werkstattnetz_shared.faults import is_infrastructure_failure
@@ -29,25 +30,27 @@ from werkstattnetz_shared.faults import is_infrastructure_failure
 log = logging.getLogger(__name__)
 
 
-class MailDispatcher:
+class DeliveryDispatcher:
     def __init__(
         self,
         pool: asyncpg.Pool,
         unit_of_work: Callable[[], NotificationsUnitOfWork],
-        mailer: Mailer,
+        channels: Channels,
         policy: RetryPolicy,
+        recording: Recording,
         *,
         poll_interval_s: float = 1.0,
         max_outage_backoff_s: float = 15.0,
     ) -> None:
         self._pool = pool
         self._unit_of_work = unit_of_work
-        self._mailer = mailer
+        self._channels = channels
         self._policy = policy
+        self._recording = recording
         self._poll_interval_s = poll_interval_s
         self._max_outage_backoff_s = max_outage_backoff_s
         self._wakeup = asyncio.Event()
-        # Deliveries the mail server accepted whose "sent" did not commit (see send_next_due_delivery).
+        # Deliveries accepted by the other side whose "sent" did not commit (see sending.py).
         self._accepted_but_unrecorded: set[uuid.UUID] = set()
 
     async def run(self) -> None:
@@ -61,7 +64,7 @@ class MailDispatcher:
             except Exception as error:
                 if not is_infrastructure_failure(error):
                     raise  # a bug: the supervisor logs it and restarts the dispatcher
-                log.warning("mail dispatcher paused: %r", error, extra={"retry_in_s": backoff})
+                log.warning("delivery dispatcher paused: %r", error, extra={"retry_in_s": backoff})
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_outage_backoff_s)
 
@@ -70,6 +73,7 @@ class MailDispatcher:
             await listener.add_listener(DELIVERIES_CHANNEL, self._on_notify)
             try:
                 while True:
+                    await send_due_digests(self._unit_of_work, self._recording, dt.datetime.now(dt.UTC))
                     await self.send_due()
                     await self._wait_for_work()
             finally:
@@ -77,13 +81,13 @@ class MailDispatcher:
                     await listener.remove_listener(DELIVERIES_CHANNEL, self._on_notify)
 
     async def send_due(self) -> int:
-        """Send every delivery that is due now; returns how many were attempted."""
-        attempted = 0
+        """Send every delivery that is due now; returns how many were handled."""
+        handled = 0
         while await send_next_due_delivery(
-            self._unit_of_work(), self._mailer, self._policy, self._accepted_but_unrecorded
+            self._unit_of_work(), self._channels, self._policy, self._recording, self._accepted_but_unrecorded
         ):
-            attempted += 1
-        return attempted
+            handled += 1
+        return handled
 
     def _on_notify(self, *_: Any) -> None:
         self._wakeup.set()

@@ -54,6 +54,7 @@ def _contract_of(event: PlacementEvent) -> EventData:
                 workshop_id=event.workshop_id,
                 kind=event.kind,
                 offer_id=event.offer_id,
+                workshop_lead=event.workshop_lead,
             )
         case Waitlisted():
             return ParticipantWaitlisted(work_area=event.work_area, position=event.position)

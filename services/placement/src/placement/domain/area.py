@@ -83,6 +83,9 @@ class Area:
                 return seats
         raise WorkshopMustBeKnown(f"workshop {workshop_id} is not one of {self.work_area.value}")
 
+    def lead_of(self, workshop_id: uuid.UUID) -> str | None:
+        return self.seats_of(workshop_id).workshop.lead_instructor
+
     def has_workshop(self, workshop_id: uuid.UUID) -> bool:
         return any(seats.workshop_id == workshop_id for seats in self.workshops)
 

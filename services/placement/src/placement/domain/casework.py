@@ -60,6 +60,7 @@ def when_caseworker_places(
             from_waitlist=from_waitlist,
             workshop_id=workshop_id,
             kind=PlacementKind.BY_CASEWORKER,
+            workshop_lead=target.lead_of(workshop_id),
         )
     )
     offer_free_seats(areas.values(), policy, now, decision)
@@ -92,6 +93,7 @@ def when_caseworker_transfers(
             from_waitlist=False,
             workshop_id=workshop_id,
             kind=PlacementKind.TRANSFER,
+            workshop_lead=target.lead_of(workshop_id),
         ),
     ]
     offer_free_seats(areas.values(), policy, now, decision)

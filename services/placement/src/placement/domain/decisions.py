@@ -178,6 +178,7 @@ def _place_or_waitlist(
                 cause=cause,
                 workshop_id=seats.workshop_id,
                 kind=PlacementKind.ON_ENROLMENT,
+                workshop_lead=seats.workshop.lead_instructor,
             )
         )
         return

@@ -26,6 +26,8 @@ class Placed:
     workshop_id: uuid.UUID | None = None
     kind: PlacementKind = PlacementKind.ON_ENROLMENT
     offer_id: uuid.UUID | None = None
+    workshop_lead: str | None = None
+    """The workshop's lead instructor (token subject) when the seat was taken: they are told."""
 
 
 @dataclass(frozen=True)

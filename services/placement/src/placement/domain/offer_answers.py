@@ -41,6 +41,7 @@ def when_offer_accepted(
             workshop_id=offer.workshop_id,
             kind=PlacementKind.OFFER_ACCEPTED,
             offer_id=offer_id,
+            workshop_lead=area.lead_of(offer.workshop_id),
         )
     )
     offer_free_seats([area], policy, now, decision)
