@@ -11,8 +11,9 @@ PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 ROLE ?= manager
 SUBJECT ?= dev-staff
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: help install system-deps compose-plugin run up down status demo token test lint typecheck unit integration e2e schemas asyncapi clean
+.PHONY: help install system-deps compose-plugin run up down status demo token test lint typecheck unit integration e2e schemas asyncapi bench clean
 
 help:
 	@echo "make run      start Kafka, PostgreSQL, the SMTP sink and all four services (Ctrl-C stops all)"
@@ -20,6 +21,7 @@ help:
 	@echo "make test     ruff, mypy, unit, integration and end-to-end tests against real Kafka and PostgreSQL"
 	@echo "make demo     (after make up) import twelve years of realistic history, enrol today's people, record four weeks of attendance, print the funder report"
 	@echo "make token ROLE=<intake|caseworker|manager|reporting|monitoring|workshop_lead|admin> [SUBJECT=<name>]  print a development token"
+	@echo "make bench    measure the system side by side with bare floors, print one table (BENCH_ARGS=\"--quick --only P2,P4\")"
 
 # Debian packages the local stack and the tests need (chromium: the offline /docs test renders the
 # page in a real headless browser); a fresh machine of our kind already has most of them.
@@ -109,6 +111,10 @@ e2e: install
 # The one test command: CI runs exactly this (.ci/run).
 test: install compose-plugin $(ASYNCAPI_SPECS)/3.0.0.json lint typecheck
 	$(BIN)/pytest tests -q -rfEs --durations=15 $(PYTEST_ARGS)
+
+# Measures, never asserts: prints one table and writes .cache/bench/results.json (see tests/bench).
+bench: install
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .cache/test .mypy_cache .ruff_cache .pytest_cache

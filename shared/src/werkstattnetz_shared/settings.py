@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from werkstattnetz_shared.messaging.topics import TopicSettings
+from werkstattnetz_shared.messaging.topics import DEFAULT_PARTITIONS, TopicSettings
 
 _DAY_MS = 24 * 3600 * 1000
 
@@ -31,7 +31,12 @@ class ServiceSettings(BaseSettings):
         pattern=r"^[A-Za-z0-9._-]*$",
         description="Put before every topic and consumer group name; isolates test runs and stages.",
     )
-    kafka_topic_partitions: int = Field(default=3, ge=1)
+    kafka_topic_partitions: int = Field(
+        default=DEFAULT_PARTITIONS,
+        ge=1,
+        description="Partitions of the topics a service creates: the most replicas a consumer group can "
+        "use. Fixed once a keyed topic exists (more partitions later would reorder a participant's events).",
+    )
     kafka_topic_replication_factor: int = Field(default=1, ge=1)
     kafka_topic_retention_ms: int = Field(default=90 * 24 * 3600 * 1000, ge=-1)
 

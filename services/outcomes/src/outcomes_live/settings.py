@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from werkstattnetz_shared.messaging.topics import TopicSettings
+from werkstattnetz_shared.messaging.topics import DEFAULT_PARTITIONS, TopicSettings
 from werkstattnetz_shared.settings import DEVELOPMENT_JWT_SECRET
 
 
@@ -24,7 +24,7 @@ class LiveReportingSettings(BaseSettings):
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9._-]*$")
-    kafka_topic_partitions: int = Field(default=3, ge=1)
+    kafka_topic_partitions: int = Field(default=DEFAULT_PARTITIONS, ge=1)
     kafka_topic_replication_factor: int = Field(default=1, ge=1)
     kafka_topic_retention_ms: int = Field(default=90 * 24 * 3600 * 1000, ge=-1)
 

@@ -25,10 +25,15 @@ class Outbox:
 
     async def add(self, envelope: EventEnvelope) -> None:
         headers = {name: value.decode() for name, value in cloudevent_headers(envelope)}
+        # One round trip for the row and its wake-up call (a NOTIFY is only sent on commit).
         await self._connection.execute(
             """
-            INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers)
-            VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+            WITH added AS (
+                INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers)
+                VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+                RETURNING 1
+            )
+            SELECT pg_notify($7, '') FROM added
             """,
             envelope.event_id,
             self._topic,
@@ -36,5 +41,5 @@ class Outbox:
             envelope.event_type,
             envelope.to_json_bytes().decode(),
             json.dumps(headers),
+            OUTBOX_CHANNEL,
         )
-        await self._connection.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)

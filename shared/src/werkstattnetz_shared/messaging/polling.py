@@ -4,7 +4,11 @@ batches, and hand partitions over cleanly on a rebalance.
 - The loop never stops polling. A record that meets an outage pauses its partition (seeking back
   to it) and is tried again after a backoff, while `getmany` keeps being called, so the member is
   never thrown out of its group for exceeding `max.poll.interval.ms`.
-- Records of one partition are handled one at a time, in order.
+- Records of one partition are handled one at a time, in order. The partitions of one topic are
+  worked through concurrently (one participant's events all lie on one partition of a topic, so
+  no participant is ever handled twice at once); topics one after the other, so a participant's
+  events on two topics are never handled at the same time either. The work waits on database
+  round trips, not on the CPU: concurrency across partitions is what lets a consumer use them.
 - On a rebalance the revoked partitions' in-flight record finishes (or rolls back) first, their
   handled offsets are committed, and nothing of theirs is touched afterwards; an offset is never
   committed for a partition this consumer no longer holds.
@@ -30,7 +34,7 @@ from werkstattnetz_shared.messaging.record_handling import Outcome, Record, Reco
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_MS = 200
-MAX_RECORDS_PER_POLL = 500
+MAX_RECORDS_PER_PARTITION = 200
 COMMIT_TIMEOUT_S = 10.0
 
 
@@ -55,8 +59,9 @@ class PollingSession:
         self._offsets = offsets
         self._backoff_initial = outage_backoff_initial_s
         self._backoff_max = outage_backoff_max_s
-        # Held while a record is handled; a rebalance waits for it before giving partitions up.
-        self._handling_record = asyncio.Lock()
+        # Held while a record of the partition is handled; a rebalance waits for the revoked
+        # partitions' records before giving them up.
+        self._in_flight: dict[TopicPartition, asyncio.Lock] = {}
         # Bumped at every revocation: records fetched before it are not handled any more.
         self._assignment_epoch = 0
         self._resume_at: dict[TopicPartition, float] = {}
@@ -69,20 +74,40 @@ class PollingSession:
 
     async def poll_forever(self) -> None:
         while True:
-            batches = await self._consumer.getmany(
-                timeout_ms=POLL_TIMEOUT_MS, max_records=MAX_RECORDS_PER_POLL
-            )
+            batches = await self._poll()
             self._resume_partitions_whose_pause_ended()
             epoch = self._assignment_epoch
-            for tp, records in batches.items():
-                await self._work_through(tp, records, epoch)
+            for partitions in _by_topic(batches).values():
+                if len(partitions) == 1:
+                    [(tp, records)] = partitions.items()
+                    await self._work_through(tp, records, epoch)
+                else:
+                    await asyncio.gather(
+                        *(self._work_through(tp, records, epoch) for tp, records in partitions.items())
+                    )
             self._report_lag()
             if self._offsets.commit_is_due:
                 await self.commit()
 
+    async def _poll(self) -> dict[TopicPartition, list[Record]]:
+        """What every assigned partition has fetched, each up to a bounded batch.
+
+        The fetcher buffers records of several partitions but `getmany` hands out one partition's
+        records first; asking each other partition for what it has buffered (without waiting) lets
+        their batches be worked through together.
+        """
+        batches: dict[TopicPartition, list[Record]] = await self._consumer.getmany(
+            timeout_ms=POLL_TIMEOUT_MS, max_records=MAX_RECORDS_PER_PARTITION
+        )
+        if batches:
+            for tp in self._consumer.assignment() - batches.keys():
+                more = await self._consumer.getmany(tp, timeout_ms=0, max_records=MAX_RECORDS_PER_PARTITION)
+                batches.update(more)
+        return batches
+
     async def _work_through(self, tp: TopicPartition, records: list[Record], epoch: int) -> None:
         for record in records:
-            async with self._handling_record:
+            async with self._lock_of(tp):
                 if epoch != self._assignment_epoch or tp in self._resume_at:
                     return  # revoked meanwhile, or paused by an earlier record of this batch
                 attempts = self._attempts_so_far(tp, record.offset)
@@ -95,6 +120,9 @@ class PollingSession:
                 self._backoff.pop(tp, None)
                 self._offsets.done(tp, record.offset + 1)
                 self._next_offset[tp] = record.offset + 1
+
+    def _lock_of(self, tp: TopicPartition) -> asyncio.Lock:
+        return self._in_flight.setdefault(tp, asyncio.Lock())
 
     def _attempts_so_far(self, tp: TopicPartition, offset: int) -> int:
         tried_offset, attempts = self._attempts.get(tp, (offset, 0))
@@ -155,7 +183,11 @@ class PollingSession:
         self._assignment_epoch += 1
         if revoked:
             self._metrics.partitions_revoked.labels(self._group_id).inc(len(revoked))
-        async with self._handling_record:  # the in-flight record commits or rolls back first
+        # The revoked partitions' in-flight records commit or roll back first (in a fixed order,
+        # so two revocations never wait for each other).
+        async with contextlib.AsyncExitStack() as held:
+            for tp in sorted(revoked, key=lambda tp: (tp.topic, tp.partition)):
+                await held.enter_async_context(self._lock_of(tp))
             await self.commit(only=revoked)
             self.forget(revoked)
 
@@ -163,6 +195,13 @@ class PollingSession:
         """Commit what was handled (bounded; the inbox covers a commit that does not make it)."""
         with contextlib.suppress(Exception):
             await self.commit()
+
+
+def _by_topic(batches: dict[TopicPartition, list[Record]]) -> dict[str, dict[TopicPartition, list[Record]]]:
+    topics: dict[str, dict[TopicPartition, list[Record]]] = {}
+    for tp, records in sorted(batches.items(), key=lambda item: (item[0].topic, item[0].partition)):
+        topics.setdefault(tp.topic, {})[tp] = records
+    return topics
 
 
 class _HandOverOnRebalance(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -30,6 +30,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from asyncpg.pool import PoolConnectionProxy
 
+from werkstattnetz_shared.db.pool import reset_on_release
 from werkstattnetz_shared.faults import is_infrastructure_failure
 from werkstattnetz_shared.messaging.metrics import MessagingMetrics
 from werkstattnetz_shared.messaging.outbox import OUTBOX_CHANNEL
@@ -94,6 +95,7 @@ class OutboxRelay:
         async with self._pool.acquire() as leader:
             # A standby polls (rather than blocking past the pool's command timeout) until the
             # active relay's connection goes away and the lock with it.
+            reset_on_release(leader)  # the leadership lock and LISTEN
             while not await leader.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):  # noqa: ASYNC110
                 await asyncio.sleep(self._poll_interval)
             self._lost.clear()

@@ -26,9 +26,15 @@ def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
 
+# 12 splits evenly among 1, 2, 3, 4, 6 and 12 replicas of a consumer group; 3 (the old default)
+# allowed at most 3 and split 2:1 between two. Partitions of a keyed topic cannot be added later
+# without moving keys to other partitions (one participant's events would lose their order).
+DEFAULT_PARTITIONS = 12
+
+
 @dataclass(frozen=True)
 class TopicSettings:
-    partitions: int = 3
+    partitions: int = DEFAULT_PARTITIONS
     replication_factor: int = 1
     retention_ms: int = 90 * 24 * 3600 * 1000
 

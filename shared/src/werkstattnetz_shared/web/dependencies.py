@@ -11,7 +11,7 @@ from werkstattnetz_shared.web.errors import ApiError
 UnitOfWorkT = TypeVar("UnitOfWorkT")
 
 
-def _new_unit_of_work(request: Request) -> Any:
+async def _new_unit_of_work(request: Request) -> Any:  # async: no worker-thread hand-off
     # The composition root (bootstrap, run from the lifespan) puts the factory on app.state, so
     # nothing is connected at import time and tests can swap it.
     return request.app.state.unit_of_work()
@@ -27,7 +27,7 @@ PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per 
 PageOffset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 
 
-def each_query_parameter_once(request: Request) -> None:
+async def each_query_parameter_once(request: Request) -> None:
     """A query parameter the route declares may be given once. FastAPI would silently take the
     last of `?status=a&status=b`; a filter the client meant twice is a mistake to point out.
     (No route has a list parameter; unknown parameters stay ignored.)"""

@@ -29,7 +29,12 @@ from prometheus_client import (
 )
 
 from werkstattnetz_shared.messaging.metrics import MessagingMetrics
-from werkstattnetz_shared.web.auth import StaffRole, bearer_credentials, current_staff_member, require_role_of
+from werkstattnetz_shared.web.auth import (
+    StaffRole,
+    bearer_credentials,
+    require_role_of,
+    verified_staff_member,
+)
 from werkstattnetz_shared.web.errors import error_responses
 
 log = logging.getLogger(__name__)
@@ -95,7 +100,7 @@ def _metrics_reader(
         and hmac.compare_digest(presented, token.get_secret_value().encode())
     ):
         return
-    staff = current_staff_member(request, credentials)
+    staff = verified_staff_member(request, credentials)
     require_role_of(staff, (StaffRole.MONITORING,))
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import asyncpg
 
 from notifications.adapters.inbox_repository import INBOX_CHANNEL
+from werkstattnetz_shared.db.pool import reset_on_release
 from werkstattnetz_shared.faults import is_infrastructure_failure
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ class InboxBroadcaster:
                 lost.set()
 
             connection.add_termination_listener(on_termination)
+            reset_on_release(connection)  # LISTEN
             await connection.add_listener(INBOX_CHANNEL, self._on_notify)
             # Streams opened while nobody listened may have missed items: make them resume.
             self._end_all()

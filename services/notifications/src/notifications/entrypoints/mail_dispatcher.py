@@ -25,6 +25,7 @@ from notifications.application.recording import Recording
 from notifications.application.sending import Channels, send_next_due_delivery
 from notifications.application.unit_of_work import NotificationsUnitOfWork
 from notifications.domain.delivery import RetryPolicy
+from werkstattnetz_shared.db.pool import reset_on_release
 from werkstattnetz_shared.faults import is_infrastructure_failure
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class DeliveryDispatcher:
 
     async def _listen_and_send(self) -> None:
         async with self._pool.acquire() as listener:
+            reset_on_release(listener)  # LISTEN
             await listener.add_listener(DELIVERIES_CHANNEL, self._on_notify)
             try:
                 while True:
