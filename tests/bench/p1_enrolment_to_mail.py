@@ -126,6 +126,10 @@ def percentile(values: list[float], which: int) -> float:
 
 
 _people_numbered = itertools.count()
+# Young people spread evenly over the four work areas, as a programme's intake does. (All wanting
+# the same area is the worst case: every decision waits for that area's lock and reads its whole,
+# growing waitlist — measured in this session at p99 760 ms at 50/s against 132 ms spread.)
+AREAS = ("care", "garden_landscape", "bike_metal", "building_services")
 
 
 def letters(number: int) -> str:
@@ -157,6 +161,7 @@ async def prepare(client: httpx.AsyncClient, count: int) -> list[tuple[str, str]
                 last_name=f"Lauf{letters(number * 7919 + 13)}",
                 birth_date=birth_date.isoformat(),
                 email=f"{name.lower()}@example.org",
+                preferred_work_areas=[AREAS[number % len(AREAS)]],
             )
             await interview(client, referred["referral_id"])
             await consent(client, referred["participant_id"])
@@ -273,6 +278,8 @@ async def measure(ctx: BenchContext) -> Measurement:
         f"mail naming the participant; kept up = every mail within {KEPT_UP_WITHIN_S:g} s of the step's end",
         "path: intake commit → outbox relay → Kafka → placement (inbox, decision, outbox) → relay → Kafka "
         "→ notifications (inbox, delivery) → dispatcher → SMTP: two relay hops and two Kafka hops",
+        "each young person prefers one work area, evenly spread over the four (all in one area is the "
+        "worst case: one area lock for every decision and one growing waitlist read whole each time)",
     ]
     async with mail_sink() as (arrivals, smtp_port):
         ctx.progress("P1: floors (bare SMTP send, bare Kafka produce → consume)")
