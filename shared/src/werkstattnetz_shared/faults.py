@@ -9,8 +9,14 @@ without anyone having thought of it in advance.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
 import asyncpg
 from aiokafka.errors import KafkaError
+
+log = logging.getLogger(__name__)
 
 # SQLSTATE classes: 08 connection exception, 40 transaction rollback (serialization failure,
 # deadlock), 53 insufficient resources (disk full, out of memory, too many connections),
@@ -62,3 +68,29 @@ def _is_outage(error: BaseException) -> bool:
     if isinstance(error, _DRIVER_USAGE_ERRORS):
         return False
     return isinstance(error, (*_DRIVER_CONNECTION_ERRORS, OSError, TimeoutError, KafkaError))
+
+
+async def run_through_outages(
+    work: Callable[[], Awaitable[None]],
+    *,
+    what: str,
+    max_backoff_s: float = 15.0,
+    initial_backoff_s: float = 0.5,
+) -> None:
+    """Run `work` again and again until cancelled: an infrastructure failure only pauses it (with
+    exponential backoff, reset after a run that ended normally); anything else is a bug and is
+    raised, for the supervisor to log and restart."""
+    backoff = initial_backoff_s
+    while True:
+        try:
+            await work()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if not is_infrastructure_failure(error):
+                raise
+            log.warning("%s paused: %r", what, error, extra={"retry_in_s": backoff})
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, max_backoff_s)
+        else:
+            backoff = initial_backoff_s

@@ -25,7 +25,7 @@ import asyncpg
 
 from notifications.adapters.inbox_repository import INBOX_CHANNEL
 from werkstattnetz_shared.db.pool import reset_on_release
-from werkstattnetz_shared.faults import is_infrastructure_failure
+from werkstattnetz_shared.faults import run_through_outages
 
 log = logging.getLogger(__name__)
 
@@ -113,21 +113,10 @@ class InboxBroadcaster:
 
     async def run(self) -> None:
         """Run until cancelled; infrastructure failures only pause it."""
-        backoff = 0.5
         try:
-            while True:
-                try:
-                    await self._listen()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:
-                    if not is_infrastructure_failure(error):
-                        raise  # a bug: the supervisor logs it and restarts the broadcaster
-                    log.warning("inbox broadcaster paused: %r", error, extra={"retry_in_s": backoff})
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, self._max_outage_backoff_s)
-                else:
-                    backoff = 0.5
+            await run_through_outages(
+                self._listen, what="inbox broadcaster", max_backoff_s=self._max_outage_backoff_s
+            )
         finally:
             # Nobody listens until a restart: the open streams would wait in vain.
             self.listening.clear()

@@ -26,7 +26,7 @@ from notifications.application.sending import Channels, send_next_due_delivery
 from notifications.application.unit_of_work import NotificationsUnitOfWork
 from notifications.domain.delivery import RetryPolicy
 from werkstattnetz_shared.db.pool import reset_on_release
-from werkstattnetz_shared.faults import is_infrastructure_failure
+from werkstattnetz_shared.faults import run_through_outages
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +56,9 @@ class DeliveryDispatcher:
 
     async def run(self) -> None:
         """Run until cancelled; infrastructure failures only pause it."""
-        backoff = 0.5
-        while True:
-            try:
-                await self._listen_and_send()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                if not is_infrastructure_failure(error):
-                    raise  # a bug: the supervisor logs it and restarts the dispatcher
-                log.warning("delivery dispatcher paused: %r", error, extra={"retry_in_s": backoff})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self._max_outage_backoff_s)
+        await run_through_outages(
+            self._listen_and_send, what="delivery dispatcher", max_backoff_s=self._max_outage_backoff_s
+        )
 
     async def _listen_and_send(self) -> None:
         async with self._pool.acquire() as listener:
