@@ -67,7 +67,7 @@ def test_someone_waiting_is_placed_by_hand_in_a_free_seat_of_another_area() -> N
         BIKE,
         WORKSHOP[BIKE],
     )
-    assert care.waitlist.waiting == [first]
+    assert care.waitlist.participant_ids == [first.participant_id]
     assert bike.seats_of(WORKSHOP[BIKE]).placed == 1
 
 
@@ -180,9 +180,9 @@ def test_an_urgent_case_needs_a_reason_and_moves_ahead_on_the_waitlist() -> None
         when_urgency_changes(second, False, UrgencyReason.OTHER, locked(care))
     decision = when_urgency_changes(second, True, UrgencyReason.RISK_OF_HOMELESSNESS, locked(care))
     assert (decision.changed, decision.events) == ([second], [])
-    assert care.waitlist.waiting == [second, first]
+    assert care.waitlist.participant_ids == [second.participant_id, first.participant_id]
     when_urgency_changes(second, False, None, locked(care))
-    assert care.waitlist.waiting == [first, second]
+    assert care.waitlist.participant_ids == [first.participant_id, second.participant_id]
 
 
 def test_the_areas_casework_needs() -> None:

@@ -113,7 +113,7 @@ def test_an_enrolment_heard_late_but_made_early_waits_ahead_of_those_enrolled_af
     decision = decide(early, None, seats)
 
     assert decision.events == [Waitlisted(early.participant_id, CARE, position=2)]
-    assert [p.participant_id for p in seats[CARE].waitlist.waiting] == [
+    assert seats[CARE].waitlist.participant_ids == [
         first.participant_id,
         early.participant_id,
         second.participant_id,

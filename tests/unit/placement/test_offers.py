@@ -51,7 +51,7 @@ def test_an_accepted_offer_places_its_holder_from_the_waitlist_in_its_workshop()
     care = area_of(CARE, seats=1, placed=1)
     first, second = waiting_in(care, 2)
     offer_id = seat_freed(care)
-    decision = when_offer_accepted(offer_id, care, POLICY, TODAY, LATER, by="carla.case")
+    decision = when_offer_accepted(offer_id, care, first, POLICY, TODAY, LATER, by="carla.case")
 
     assert decision.events == [
         Placed(
@@ -127,13 +127,13 @@ def test_an_offer_not_answered_in_time_expires_and_passes_on() -> None:
 
 def test_an_expired_or_answered_offer_cannot_be_answered() -> None:
     care = area_of(CARE, seats=1, placed=1)
-    waiting_in(care, 2)
+    holder, _ = waiting_in(care, 2)
     offer_id = seat_freed(care)
     with pytest.raises(OfferMustBeOpen, match="expired at"):
-        when_offer_accepted(offer_id, care, POLICY, TODAY, EXPIRED, by="kim")
+        when_offer_accepted(offer_id, care, holder, POLICY, TODAY, EXPIRED, by="kim")
     with pytest.raises(OfferMustBeOpen, match="expired at"):
         when_offer_declined(offer_id, OfferDeclineReason.OTHER, care, POLICY, EXPIRED, by="kim")
-    when_offer_accepted(offer_id, care, POLICY, TODAY, LATER, by="kim")
+    when_offer_accepted(offer_id, care, holder, POLICY, TODAY, LATER, by="kim")
     with pytest.raises(OfferMustBeOpen, match="no longer open"):
         when_offer_declined(offer_id, OfferDeclineReason.OTHER, care, POLICY, LATER, by="kim")
     with pytest.raises(OfferMustBeOpen):
@@ -159,7 +159,7 @@ def test_urgent_cases_are_offered_a_freed_seat_first() -> None:
     care = area_of(CARE, seats=1, placed=1)
     _, later = waiting_in(care, 2)
     later.mark_urgent(UrgencyReason.COURT_ORDER)
-    care.waitlist.reorder()
+    care.waitlist.requeue(later)
     care.give_back_seat(WORKSHOP[CARE], NOW)
     [offered] = care.offer_free_seats(NOW, VALID_FOR)
     assert offered.participant_id == later.participant_id
@@ -186,7 +186,9 @@ def test_accepting_needs_the_holder_on_the_waitlist() -> None:
     care = area_of(CARE, seats=1, placed=1)
     [holder] = waiting_in(care, 1)
     offer_id = seat_freed(care)
+    with pytest.raises(WaitlistMustHoldParticipant, match="no longer waits"):
+        when_offer_accepted(offer_id, care, None, POLICY, TODAY, LATER, by="kim")  # record not found
     care.waitlist.leave(holder.participant_id)
     with pytest.raises(WaitlistMustHoldParticipant, match="no longer waits"):
-        when_offer_accepted(offer_id, care, POLICY, TODAY, LATER, by="kim")
+        when_offer_accepted(offer_id, care, holder, POLICY, TODAY, LATER, by="kim")
     assert isinstance(holder, Participant)

@@ -15,7 +15,7 @@ from placement.domain.errors import (
 )
 from placement.domain.participant import Participant
 from placement.domain.urgency import UrgencyReason
-from placement.domain.waitlist import Waitlist
+from placement.domain.waitlist import Place, Waitlist
 from tests.unit.placement.builders import (
     BIKE,
     CARE,
@@ -128,8 +128,8 @@ def test_the_waitlist_is_in_the_order_of_enrolment_whatever_order_people_joined_
     assert waitlist.join(later) == 1
     assert waitlist.join(earlier) == 1  # heard later, enrolled first: ahead
     assert waitlist.join(middle) == 2
-    assert waitlist.waiting == [earlier, middle, later]
-    assert waitlist.next_in_line() is earlier
+    assert waitlist.participant_ids == [person.participant_id for person in (earlier, middle, later)]
+    assert waitlist.next_in_line() == Place.of(earlier)
 
 
 def test_urgent_cases_wait_ahead_of_everyone_and_among_themselves_by_enrolment() -> None:
@@ -139,22 +139,22 @@ def test_urgent_cases_wait_ahead_of_everyone_and_among_themselves_by_enrolment()
     urgent_early = waiting_person(ENROLLED_AT + dt.timedelta(days=3), urgent=True)
     for person in (first, urgent_late, urgent_early):
         waitlist.join(person)
-    assert waitlist.waiting == [urgent_early, urgent_late, first]
+    assert waitlist.participant_ids == [p.participant_id for p in (urgent_early, urgent_late, first)]
     urgent_early.mark_urgent(None)
-    waitlist.reorder()
-    assert waitlist.waiting == [urgent_late, first, urgent_early]
+    waitlist.requeue(urgent_early)
+    assert waitlist.participant_ids == [p.participant_id for p in (urgent_late, first, urgent_early)]
 
 
 def test_the_same_moment_of_enrolment_is_ordered_by_participant_id() -> None:
     people = [waiting_person(ENROLLED_AT) for _ in range(5)]
-    waitlist = Waitlist(CARE, list(people))
-    assert [p.participant_id for p in waitlist.waiting] == sorted(p.participant_id for p in people)
+    waitlist = Waitlist.of(CARE, people)
+    assert waitlist.participant_ids == sorted(p.participant_id for p in people)
 
 
 def test_leaving_the_waitlist_moves_everyone_behind_up() -> None:
     care = area_of(CARE)
     first, second, third, fourth = waiting_in(care, 4)
-    assert care.waitlist.leave(second.participant_id) is second
+    assert care.waitlist.leave(second.participant_id) == Place.of(second)
     assert [care.waitlist.position_of(p.participant_id) for p in (first, third, fourth)] == [1, 2, 3]
     assert care.waitlist.position_of(second.participant_id) is None
     assert len(care.waitlist) == 3

@@ -84,6 +84,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             retry_policy(settings),
             recording,
             poll_interval_s=settings.mail_poll_interval_s,
+            senders=settings.mail_senders,
         )
         broadcaster = InboxBroadcaster(pool)
         app.state.unit_of_work = unit_of_work

@@ -61,6 +61,13 @@ class NotificationsSettings(ServiceSettings):
     mail_retry_backoff_s: float = Field(default=2.0, ge=0, description="Wait after the first failure.")
     mail_retry_backoff_max_s: float = Field(default=300.0, ge=0)
     mail_poll_interval_s: float = Field(default=1.0, gt=0, description="Backstop for missed wake-ups.")
+    mail_senders: int = Field(
+        default=4,
+        ge=1,
+        le=32,
+        description="Deliveries sent at once per replica: each waits on its mail server or webhook "
+        "while the others go on (each holds a database connection meanwhile).",
+    )
 
     @model_validator(mode="after")
     def _check_mail_settings(self) -> NotificationsSettings:

@@ -42,6 +42,7 @@ class DeliveryDispatcher:
         *,
         poll_interval_s: float = 1.0,
         max_outage_backoff_s: float = 15.0,
+        senders: int = 1,
     ) -> None:
         self._pool = pool
         self._unit_of_work = unit_of_work
@@ -50,6 +51,7 @@ class DeliveryDispatcher:
         self._recording = recording
         self._poll_interval_s = poll_interval_s
         self._max_outage_backoff_s = max_outage_backoff_s
+        self._senders = senders
         self._wakeup = asyncio.Event()
         # Deliveries accepted by the other side whose "sent" did not commit (see sending.py).
         self._accepted_but_unrecorded: set[uuid.UUID] = set()
@@ -74,7 +76,20 @@ class DeliveryDispatcher:
                     await listener.remove_listener(DELIVERIES_CHANNEL, self._on_notify)
 
     async def send_due(self) -> int:
-        """Send every delivery that is due now; returns how many were handled."""
+        """Send every delivery that is due now, `senders` at a time; returns how many were handled.
+
+        One at a time, a burst of deliveries waits on one mail server's round trips after another;
+        each sender locks the delivery it sends, so no two send the same one. A sender that fails
+        (an outage) cancels the others: the loop around pauses and starts them all again."""
+        try:
+            async with asyncio.TaskGroup() as senders:
+                sending = [senders.create_task(self._send_until_none_due()) for _ in range(self._senders)]
+        except ExceptionGroup as failed:
+            # The loop around tells an outage from a bug by the error itself, not by its group.
+            raise failed.exceptions[0] from None
+        return sum(task.result() for task in sending)
+
+    async def _send_until_none_due(self) -> int:
         handled = 0
         while await send_next_due_delivery(
             self._unit_of_work(), self._channels, self._policy, self._recording, self._accepted_but_unrecorded

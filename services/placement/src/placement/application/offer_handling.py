@@ -56,11 +56,9 @@ async def accept_offer(command: AcceptOffer, context: Context, *, uow: Placement
     offer = await _open_offer_under_its_area_lock(command.offer_id, uow)
     area = await load_area(offer.work_area, uow)
     participant = await uow.participants.get_for_update(offer.participant_id)
-    if participant is not None:
-        area.waitlist.adopt(participant)
     answered = area.open_offer(offer.offer_id)
     decision = when_offer_accepted(
-        offer.offer_id, area, context.policy, context.today, context.now, command.staff_subject
+        offer.offer_id, area, participant, context.policy, context.today, context.now, command.staff_subject
     )
     await record(decision, [area], uow, correlation_id=context.correlation_id, causation_id=None)
     return answered

@@ -45,11 +45,7 @@ async def lock_for(
     if missing := areas_needed(known) - needed:
         await uow.seats.lock_areas(missing)
         needed |= missing
-    areas = {area: await load_area(area, uow) for area in sorted(needed)}
-    if known is not None:
-        for area in areas.values():
-            area.waitlist.adopt(known)  # the locked row's object is the one saved
-    return known, areas
+    return known, {area: await load_area(area, uow) for area in sorted(needed)}
 
 
 async def record(

@@ -157,28 +157,28 @@ class Area:
         )
         for vacancy in free:
             suitable = (
-                person
-                for person in self.waitlist.waiting
-                if person.participant_id not in holders and vacancy.may_be_offered_to(person.participant_id)
+                place
+                for place in self.waitlist.waiting
+                if place.participant_id not in holders and vacancy.may_be_offered_to(place.participant_id)
             )
-            if (person := next(suitable, None)) is None:
+            if (place := next(suitable, None)) is None:
                 continue
             offer = Offer(
                 offer_id=uuid.uuid4(),
                 vacancy_id=vacancy.vacancy_id,
                 workshop_id=vacancy.workshop_id,
                 work_area=self.work_area,
-                participant_id=person.participant_id,
+                participant_id=place.participant_id,
                 offered_at=now,
                 expires_at=now + valid_for,
             )
             vacancy.hold_for(offer)
-            holders.add(person.participant_id)
+            holders.add(place.participant_id)
             self._vacancy_changed(vacancy)
             self._offer_changed(offer)
             offered.append(
                 Offered(
-                    person.participant_id,
+                    place.participant_id,
                     offer.offer_id,
                     offer.workshop_id,
                     self.work_area,

@@ -132,7 +132,7 @@ def when_urgency_changes(
         )
     participant.mark_urgent(reason)
     if participant.status is PlacementStatus.WAITLISTED and participant.work_area is not None:
-        areas[participant.work_area].waitlist.reorder()
+        areas[participant.work_area].waitlist.requeue(participant)
     return Decision(changed=[participant])
 
 

@@ -16,16 +16,27 @@ from placement.domain.decision import Decision
 from placement.domain.decisions import offer_free_seats
 from placement.domain.errors import WaitlistMustHoldParticipant
 from placement.domain.events import Placed
+from placement.domain.participant import Participant
 from placement.domain.policy import PlacementPolicy
 from werkstattnetz_shared.events.vocabulary import OfferDeclineReason, PlacementKind
 
 
 def when_offer_accepted(
-    offer_id: uuid.UUID, area: Area, policy: PlacementPolicy, today: dt.date, now: dt.datetime, by: str
+    offer_id: uuid.UUID,
+    area: Area,
+    participant: Participant | None,
+    policy: PlacementPolicy,
+    today: dt.date,
+    now: dt.datetime,
+    by: str,
 ) -> Decision:
+    """`participant` is the offer holder's record, as the caller loaded it (None: not known)."""
     offer = area.open_offer(offer_id)
-    participant = area.waitlist.find(offer.participant_id)
-    if participant is None:
+    if (
+        participant is None
+        or participant.participant_id != offer.participant_id
+        or not area.waitlist.holds(participant.participant_id)
+    ):
         raise WaitlistMustHoldParticipant(
             f"offer {offer_id} is held by participant {offer.participant_id}, who no longer waits"
         )

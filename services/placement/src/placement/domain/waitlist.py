@@ -5,6 +5,7 @@ order is total."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 from collections.abc import Iterable
@@ -17,9 +18,24 @@ from werkstattnetz_shared.events.vocabulary import WorkArea
 _NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def fair_order(participant: Participant) -> tuple[bool, dt.datetime, uuid.UUID]:
+@dataclass(frozen=True)
+class Place:
+    """Someone's place in a waitlist: who, and what their place depends on. A waitlist holds
+    places, not whole participants: a decision reads the list of its area every time, and only
+    the people it changes need their full record (which the caller loads and saves)."""
+
+    participant_id: uuid.UUID
+    urgent: bool = False
+    queue_time: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, participant: Participant) -> Place:
+        return cls(participant.participant_id, participant.urgent, participant.queue_time)
+
+
+def fair_order(place: Place) -> tuple[bool, dt.datetime, uuid.UUID]:
     """The sort key of the waitlist; PostgreSQL sorts the same way (see the participant repository)."""
-    return (not participant.urgent, participant.queue_time or _NEVER, participant.participant_id)
+    return (not place.urgent, place.queue_time or _NEVER, place.participant_id)
 
 
 @dataclass
@@ -27,13 +43,22 @@ class Waitlist:
     """The people waiting for one work area: `waiting[0]` is next."""
 
     work_area: WorkArea
-    waiting: list[Participant] = field(default_factory=list)
+    waiting: list[Place] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.waiting.sort(key=fair_order)
 
+    @classmethod
+    def of(cls, work_area: WorkArea, participants: Iterable[Participant]) -> Waitlist:
+        return cls(work_area, [Place.of(participant) for participant in participants])
+
     def __len__(self) -> int:
         return len(self.waiting)
+
+    @property
+    def participant_ids(self) -> list[uuid.UUID]:
+        """Everyone waiting, next first."""
+        return [place.participant_id for place in self.waiting]
 
     def join(self, participant: Participant) -> int:
         """Put the participant in their fair place; returns their position (1 = next)."""
@@ -44,38 +69,28 @@ class Waitlist:
             raise WaitlistMustHoldParticipant(
                 f"participant {participant.participant_id} does not wait for {self.work_area.value}"
             )
-        self.waiting.append(participant)
-        self.reorder()
-        position = self.position_of(participant.participant_id)
-        assert position is not None
-        return position
+        place = Place.of(participant)
+        bisect.insort(self.waiting, place, key=fair_order)
+        return self.waiting.index(place) + 1
 
-    def reorder(self) -> None:
-        """After someone's urgency changed."""
-        self.waiting.sort(key=fair_order)
+    def requeue(self, participant: Participant) -> None:
+        """After the participant's urgency changed: their place follows it."""
+        self.leave(participant.participant_id)
+        self.join(participant)
 
-    def adopt(self, participant: Participant) -> None:
-        """Use this object for the participant (the one the caller locked and will save)."""
-        self.waiting = [
-            participant if p.participant_id == participant.participant_id else p for p in self.waiting
-        ]
-
-    def next_in_line(self) -> Participant | None:
+    def next_in_line(self) -> Place | None:
         return self.waiting[0] if self.waiting else None
 
-    def first_of(self, candidates: Iterable[Participant]) -> Participant | None:
-        return next(iter(candidates), None)
-
-    def find(self, participant_id: uuid.UUID) -> Participant | None:
-        return next((p for p in self.waiting if p.participant_id == participant_id), None)
+    def holds(self, participant_id: uuid.UUID) -> bool:
+        return self.position_of(participant_id) is not None
 
     def position_of(self, participant_id: uuid.UUID) -> int | None:
-        for position, participant in enumerate(self.waiting, start=1):
-            if participant.participant_id == participant_id:
+        for position, place in enumerate(self.waiting, start=1):
+            if place.participant_id == participant_id:
                 return position
         return None
 
-    def leave(self, participant_id: uuid.UUID) -> Participant:
+    def leave(self, participant_id: uuid.UUID) -> Place:
         """Take the participant off the list; everyone behind moves up one position."""
         position = self.position_of(participant_id)
         if position is None:
