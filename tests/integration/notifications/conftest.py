@@ -54,6 +54,8 @@ class KeepMailInMemory:
     before_accepting: Callable[[], Awaitable[None]] | None = None
     # Recipient address → the server's reply to its RCPT TO, e.g. "550 5.1.1 no such user".
     refusals: dict[str, str] = field(default_factory=dict)
+    # The client's address and port of each accepted mail: one per connection it came over.
+    peers: list[Any] = field(default_factory=list)
 
     async def handle_RCPT(  # noqa: N802
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
@@ -75,6 +77,7 @@ class KeepMailInMemory:
                 self.mails.append(message)
                 raise
         self.mails.append(message)
+        self.peers.append(session.peer)
         return "250 Message accepted"
 
 
@@ -94,6 +97,11 @@ class SmtpServer:
     @property
     def mails(self) -> list[EmailMessage]:
         return list(self._handler.mails)
+
+    @property
+    def connections_used(self) -> int:
+        """Over how many connections the accepted mails came."""
+        return len(set(self._handler.peers))
 
     def start(self) -> None:
         self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)

@@ -77,10 +77,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
         webhook_sender = WebhookSender(timeout_s=settings.webhook_timeout_s)
         await webhook_sender.start()
+        mailer = SmtpMailer(settings)
         dispatcher = DeliveryDispatcher(
             pool,
             unit_of_work,
-            Channels(mailer=SmtpMailer(settings), webhooks=WebhookCaller(webhook_sender)),
+            Channels(mailer=mailer, webhooks=WebhookCaller(webhook_sender)),
             retry_policy(settings),
             recording,
             poll_interval_s=settings.mail_poll_interval_s,
@@ -103,3 +104,4 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                     broadcaster.close()
         finally:
             await webhook_sender.close()
+            await mailer.close()
