@@ -12,6 +12,8 @@ from intake.domain.errors import SamePersonAlreadyKnown
 from intake.domain.names import identity_key
 from intake.domain.person import Person, PersonalDetails
 
+_ATTEMPTS = 3
+
 _COLUMNS = """
     participant_id, first_name, last_name, birth_date, email, phone, jobcenter_customer_number,
     caseworker, erased_on
@@ -23,33 +25,48 @@ class PeopleRepository:
         self._connection = connection
 
     async def add(self, person: Person) -> None:
+        """Refuses a person intake knows already (the same name, as `identity_key` compares names,
+        and birth date) with `SamePersonAlreadyKnown` naming them. The unique index decides, also
+        between two requests adding the same person at once, so no lookup runs before the insert."""
         details = person.known_details
-        try:
-            # A savepoint: after a unique violation the transaction must still answer the lookup.
-            async with self._connection.transaction():
-                await self._connection.execute(
-                    """
-                    INSERT INTO people (participant_id, first_name, last_name, birth_date, email, phone,
-                        jobcenter_customer_number, identity_key)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                    """,
-                    person.participant_id,
-                    details.first_name,
-                    details.last_name,
-                    details.birth_date,
-                    details.email,
-                    details.phone,
-                    details.jobcenter_customer_number,
-                    identity_key(details.first_name, details.last_name),
+        for _ in range(_ATTEMPTS):
+            added = await self._connection.fetchval(
+                """
+                INSERT INTO people (participant_id, first_name, last_name, birth_date, email, phone,
+                    jobcenter_customer_number, identity_key)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (identity_key, birth_date) WHERE erased_on IS NULL DO NOTHING
+                RETURNING true
+                """,
+                person.participant_id,
+                details.first_name,
+                details.last_name,
+                details.birth_date,
+                details.email,
+                details.phone,
+                details.jobcenter_customer_number,
+                identity_key(details.first_name, details.last_name),
+            )
+            if added:
+                return
+            if (known := await self.find_same_person(details)) is not None:
+                raise SamePersonAlreadyKnown(
+                    f"this person is known as participant {known.participant_id}: refer them again by "
+                    "naming that participant id, or check the name and birth date",
+                    known.participant_id,
                 )
-        except asyncpg.UniqueViolationError:
-            # Another request created the same person a moment ago (the check before missed it).
-            existing = await self.find_same_person(details)
-            if existing is None:
-                raise
-            raise SamePersonAlreadyKnown(
-                "this person was referred before: link the referral to them", existing.participant_id
-            ) from None
+            # The one in the way was erased between the insert and the lookup: try again.
+        raise RuntimeError(f"people with the identity of {person.participant_id} kept changing")
+
+    async def of_referral(self, referral_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
+        """The person a referral is about (locked for update when asked), in one round trip."""
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._connection.fetchrow(
+            f"SELECT {_COLUMNS} FROM people "
+            f"WHERE participant_id = (SELECT participant_id FROM referrals WHERE referral_id = $1){lock}",
+            referral_id,
+        )
+        return _person_from(row) if row else None
 
     async def get(self, participant_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
         lock = " FOR UPDATE" if for_update else ""

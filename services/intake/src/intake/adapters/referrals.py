@@ -59,10 +59,12 @@ class ReferralRepository:
         )
         return _referral_from(row) if row else None
 
-    async def of_person(self, participant_id: uuid.UUID) -> list[Referral]:
-        """Oldest first."""
+    async def of_person(self, participant_id: uuid.UUID, *, for_update: bool = False) -> list[Referral]:
+        """Oldest first; locked for update when asked (the caller holds the person's lock first)."""
+        lock = " FOR UPDATE" if for_update else ""
         rows = await self._connection.fetch(
-            f"SELECT {_COLUMNS} FROM referrals WHERE participant_id = $1 ORDER BY received_at, referral_id",
+            f"SELECT {_COLUMNS} FROM referrals WHERE participant_id = $1 "
+            f"ORDER BY received_at, referral_id{lock}",
             participant_id,
         )
         return [_referral_from(row) for row in rows]

@@ -17,7 +17,7 @@ from intake.application.unit_of_work import IntakeUnitOfWork
 from intake.application.visibility import visible_referral
 from intake.domain.access import Viewer
 from intake.domain.eligibility import EligibilityRules, InterviewFindings
-from intake.domain.errors import DetailsDoNotMatchLinkedPerson, ParticipantNotFound, SamePersonAlreadyKnown
+from intake.domain.errors import DetailsDoNotMatchLinkedPerson, ParticipantNotFound
 from intake.domain.funding import Funding, FundingShare
 from intake.domain.person import Person, PersonalDetails
 from intake.domain.re_entry import check_may_be_referred_again
@@ -48,15 +48,8 @@ async def receive_referral(command: ReceiveReferral, context: Context, *, uow: I
     if command.same_person_as is not None:
         person, re_entry = await _returning_person(command, uow)
     else:
-        known = await uow.people.find_same_person(command.details)
-        if known is not None:
-            raise SamePersonAlreadyKnown(
-                f"this person is known as participant {known.participant_id}: refer them again by "
-                "naming that participant id, or check the name and birth date",
-                known.participant_id,
-            )
         person, re_entry = Person.first_referred(command.details), False
-        await uow.people.add(person)
+        await uow.people.add(person)  # refuses someone known already: SamePersonAlreadyKnown
     referral = Referral.receive(
         person,
         command.referrer,

@@ -26,15 +26,15 @@ async def visible_person(
 async def visible_referral(
     uow: IntakeUnitOfWork, referral_id: uuid.UUID, viewer: Viewer, *, for_update: bool = False
 ) -> tuple[Person, Referral]:
-    """The referral and its person. The person's row is locked before the referral's, the one
-    lock order every use case keeps."""
-    peeked = await uow.referrals.get(referral_id)
-    person = await uow.people.get(peeked.participant_id, for_update=for_update) if peeked else None
-    referral = await uow.referrals.get(referral_id, for_update=for_update) if person else None
+    """The referral and its person. The person's row is locked before the referrals', the one
+    lock order every use case keeps; all of the person's referrals are read (and locked) at once,
+    as what a staff member may see depends on the latest of them."""
+    person = await uow.people.of_referral(referral_id, for_update=for_update)
+    referrals = await uow.referrals.of_person(person.participant_id, for_update=for_update) if person else []
+    referral = next((referral for referral in referrals if referral.referral_id == referral_id), None)
     if person is None or referral is None:
         raise ReferralNotFound(f"no referral {referral_id}")
-    referrals = await uow.referrals.of_person(person.participant_id)
-    latest = referrals[-1].status if referrals else None
+    latest = referrals[-1].status
     if not Visibility.of(viewer).sees_referral(person, referral.status, latest):
         raise ReferralNotFound(f"no referral {referral_id}")
     return person, referral
