@@ -98,3 +98,59 @@ def test_admin_passes_every_role_check_and_others_only_their_own() -> None:
     assert admin.has_any((StaffRole.CASEWORKER,))
     assert reporter.has_any((StaffRole.REPORTING, StaffRole.MANAGER))
     assert not reporter.has_any((StaffRole.CASEWORKER, StaffRole.INTAKE))
+
+
+# A verifier remembers the tokens it accepted: only the clock is checked again.
+
+
+def fresh_verifier() -> TokenVerifier:
+    return TokenVerifier(secret=SECRET, algorithm="HS256", issuer="werkstattnetz", audience="staff")
+
+
+def test_a_token_seen_before_is_not_verified_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    verifier, token = fresh_verifier(), signed()
+    first = verifier.verify(token)
+
+    def must_not_decode(*_: Any, **__: Any) -> dict[str, Any]:
+        raise AssertionError("decoded again")
+
+    monkeypatch.setattr(jwt, "decode", must_not_decode)
+    assert verifier.verify(token) == first
+    with pytest.raises(AssertionError, match="decoded again"):  # an unknown token still is
+        verifier.verify(signed(sub="ben"))
+
+
+def test_a_token_accepted_before_is_refused_once_it_expired() -> None:
+    verifier = fresh_verifier()
+    token = signed(exp=int(time.time()) - CLOCK_SKEW_LEEWAY_S + 2)  # two seconds left, leeway included
+    verifier.verify(token)
+    time.sleep(2.1)
+    with pytest.raises(jwt.ExpiredSignatureError):
+        verifier.verify(token)
+
+
+def test_refused_tokens_are_refused_every_time() -> None:
+    verifier = fresh_verifier()
+    early = signed(nbf=int(time.time()) + CLOCK_SKEW_LEEWAY_S + 60)
+    for _ in range(2):
+        with pytest.raises(jwt.ImmatureSignatureError):
+            verifier.verify(early)
+
+
+def test_only_so_many_tokens_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("werkstattnetz_shared.web.auth.VERIFIED_TOKENS_KEPT", 2)
+    verifier = fresh_verifier()
+    oldest, *newer = (signed(sub=name) for name in ("anna", "ben", "cem"))
+    for token in (oldest, *newer):
+        verifier.verify(token)
+    decoded: list[str] = []
+    real_decode = jwt.decode
+
+    def counting_decode(token: str, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(token)
+        return real_decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting_decode)
+    for token in (*newer, oldest):
+        verifier.verify(token)
+    assert decoded == [oldest]  # the least recently used one was dropped

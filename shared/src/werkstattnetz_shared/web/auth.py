@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -27,6 +28,9 @@ CLOCK_SKEW_LEEWAY_S = 30
 UNAUTHENTICATED_MESSAGE = "a valid bearer token is required"
 
 _TIME_CLAIMS = ("exp", "iat", "nbf")
+
+VERIFIED_TOKENS_KEPT = 1024
+"""How many verified tokens a verifier remembers (a staff front-end sends the same one all day)."""
 
 
 class StaffRole(StrEnum):
@@ -48,15 +52,55 @@ class StaffMember:
         return StaffRole.ADMIN in self.roles or any(role in self.roles for role in roles)
 
 
+class _VerifiedTokens:
+    """Tokens this verifier accepted before, each with the span of time it is valid in.
+
+    Everything a verification checks except time (signature, issuer, audience, claims) is fixed
+    for a given token string and verifier, so a token seen before only needs the clock checked
+    again: the HMAC and claim checks are a good part of a request's CPU otherwise. Outside its
+    span a token is verified afresh, which raises the error a first verification would. Only
+    accepted tokens are kept, at most `size` of them, the least recently used dropped first.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, tuple[StaffMember, float, float]] = OrderedDict()
+
+    def get(self, token: str, now: float) -> StaffMember | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        member, valid_from, valid_until = entry
+        if not valid_from <= now < valid_until:
+            return None
+        self._entries.move_to_end(token)
+        return member
+
+    def keep(self, token: str, member: StaffMember, claims: dict[str, Any]) -> None:
+        # PyJWT's rules with our leeway: refused once exp <= now - leeway, and while nbf or iat
+        # > now + leeway.
+        valid_until = claims["exp"] + CLOCK_SKEW_LEEWAY_S
+        valid_from = max(claims.get("nbf", 0), claims.get("iat", 0)) - CLOCK_SKEW_LEEWAY_S
+        self._entries[token] = (member, valid_from, valid_until)
+        self._entries.move_to_end(token)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+
 @dataclass(frozen=True)
 class TokenVerifier:
     secret: str
     algorithm: str
     issuer: str
     audience: str
+    _verified: _VerifiedTokens = field(
+        default_factory=lambda: _VerifiedTokens(VERIFIED_TOKENS_KEPT), compare=False, repr=False
+    )
 
     def verify(self, token: str) -> StaffMember:
         """The staff member a token stands for; raises a `jwt.InvalidTokenError` subclass otherwise."""
+        if (known := self._verified.get(token, time.time())) is not None:
+            return known
         claims: dict[str, Any] = jwt.decode(
             token,
             self.secret,
@@ -74,7 +118,9 @@ class TokenVerifier:
         roles = claims["roles"]
         if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
             raise jwt.InvalidTokenError("roles must be a list of strings")
-        return StaffMember(subject=str(claims["sub"]), roles=frozenset(roles))
+        member = StaffMember(subject=str(claims["sub"]), roles=frozenset(roles))
+        self._verified.keep(token, member, claims)
+        return member
 
     def issue(self, subject: str, roles: list[str], ttl_s: int = 8 * 3600) -> str:
         now = int(time.time())

@@ -16,6 +16,7 @@ from werkstattnetz_shared.settings import ServiceSettings
 def server_config(app: FastAPI, settings: ServiceSettings) -> uvicorn.Config:
     # No `server: uvicorn` banner: it tells a prober which vulnerabilities to try first.
     # Logging is configured by the service (JSON lines), not by uvicorn.
+    # The loop and HTTP parser stay uvicorn's "auto": uvloop and httptools, both installed with shared.
     # The graceful timeout is a backstop: a response that never ends (a live stream whose
     # service forgot to end it) must not keep a stopping service alive forever.
     return uvicorn.Config(

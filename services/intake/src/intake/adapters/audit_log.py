@@ -32,6 +32,9 @@ class AuditFilter:
     at_to: dt.datetime | None = None
 
 
+_INSERT = "INSERT INTO audit_log (staff_subject, action, participant_id, referral_id) VALUES ($1, $2, $3, $4)"
+
+
 class AuditLog:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
@@ -44,17 +47,15 @@ class AuditLog:
         participant_id: uuid.UUID,
         referral_id: uuid.UUID | None = None,
     ) -> None:
-        await self.record_many(
-            staff_subject=staff_subject, action=action, people=[(participant_id, referral_id)]
-        )
+        # One row: a plain statement, one round trip (executemany pipelines, which costs more for one).
+        await self._connection.execute(_INSERT, staff_subject, action, participant_id, referral_id)
 
     async def record_many(
         self, *, staff_subject: str, action: str, people: Iterable[tuple[uuid.UUID, uuid.UUID | None]]
     ) -> None:
         """One entry per person a list showed: each of them was seen."""
         await self._connection.executemany(
-            "INSERT INTO audit_log (staff_subject, action, participant_id, referral_id) "
-            "VALUES ($1, $2, $3, $4)",
+            _INSERT,
             [(staff_subject, action, participant_id, referral_id) for participant_id, referral_id in people],
         )
 

@@ -78,6 +78,8 @@ class MessageTemplates:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates ship with the code: no file system check for changes at every render.
+            auto_reload=False,
         )
         self._environment.filters["readable"] = readable
 
