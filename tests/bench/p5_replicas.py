@@ -34,6 +34,11 @@ from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, TopicSettings, 
 NAME = "P5 placement replicas"
 DECISIONS = ("ParticipantPlaced", "ParticipantWaitlisted")
 GROUP_TIMEOUT_S = 60.0
+# Long enough a drain (about ten seconds here) that a rebalance hiccup or a slow start of one
+# replica does not decide the ratio, as it did with 2,000 once placement handled ~650 a second.
+# Not much longer: every decision reads its area's whole waitlist, which a backlog of thousands
+# (unlike a real programme's few dozen) makes grow with every event.
+EVENTS_FULL = 4000
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ async def effects(connection: asyncpg.Connection, expected: int) -> tuple[int, i
 
 
 async def measure(ctx: BenchContext) -> Measurement:
-    events = 300 if ctx.quick else 2000
+    events = 300 if ctx.quick else EVENTS_FULL
     envelopes = backlog(events)
     rows: list[Row] = []
     ratios: dict[str, float] = {}
