@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import math
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -52,6 +54,7 @@ class DeliveryDispatcher:
         self._poll_interval_s = poll_interval_s
         self._max_outage_backoff_s = max_outage_backoff_s
         self._senders = senders
+        self._digests_looked_at = -math.inf
         self._wakeup = asyncio.Event()
         # Deliveries accepted by the other side whose "sent" did not commit (see sending.py).
         self._accepted_but_unrecorded: set[uuid.UUID] = set()
@@ -68,7 +71,7 @@ class DeliveryDispatcher:
             await listener.add_listener(DELIVERIES_CHANNEL, self._on_notify)
             try:
                 while True:
-                    await send_due_digests(self._unit_of_work, self._recording, dt.datetime.now(dt.UTC))
+                    await self._bundle_digests_now_and_then()
                     await self.send_due()
                     await self._wait_for_work()
             finally:
@@ -76,31 +79,61 @@ class DeliveryDispatcher:
                     await listener.remove_listener(DELIVERIES_CHANNEL, self._on_notify)
 
     async def send_due(self) -> int:
-        """Send every delivery that is due now, `senders` at a time; returns how many were handled.
+        """Send every delivery that is due now, up to `senders` at a time; returns how many were
+        handled.
 
-        One at a time, a burst of deliveries waits on one mail server's round trips after another;
-        each sender locks the delivery it sends, so no two send the same one. A sender that fails
-        (an outage) cancels the others: the loop around pauses and starts them all again."""
+        One at a time, a burst of deliveries waits on one mail server's round trips after another.
+        So one sender starts, and each delivery a sender finds starts another, up to `senders`: a
+        burst is sent side by side, while a quiet moment costs a single look for due deliveries.
+        Each sender locks the delivery it sends, so no two send the same one. A sender that fails
+        (an outage) cancels the others: the loop around pauses and starts again."""
+        handled = active = 0
+
+        async def sender(start_another: Callable[[], None]) -> None:
+            nonlocal handled, active
+            try:
+                while await send_next_due_delivery(
+                    self._unit_of_work(),
+                    self._channels,
+                    self._policy,
+                    self._recording,
+                    self._accepted_but_unrecorded,
+                ):
+                    handled += 1
+                    if active < self._senders:
+                        start_another()
+            finally:
+                active -= 1
+
         try:
             async with asyncio.TaskGroup() as senders:
-                sending = [senders.create_task(self._send_until_none_due()) for _ in range(self._senders)]
+
+                def start_sender() -> None:
+                    nonlocal active
+                    active += 1
+                    senders.create_task(sender(start_sender))
+
+                start_sender()
         except ExceptionGroup as failed:
             # The loop around tells an outage from a bug by the error itself, not by its group.
             raise failed.exceptions[0] from None
-        return sum(task.result() for task in sending)
-
-    async def _send_until_none_due(self) -> int:
-        handled = 0
-        while await send_next_due_delivery(
-            self._unit_of_work(), self._channels, self._policy, self._recording, self._accepted_but_unrecorded
-        ):
-            handled += 1
         return handled
+
+    async def _bundle_digests_now_and_then(self) -> None:
+        """Digests fall due once a day: looking once per poll interval is soon enough, and spares
+        a busy dispatcher a transaction per wake-up."""
+        if time.monotonic() - self._digests_looked_at < self._poll_interval_s:
+            return
+        await send_due_digests(self._unit_of_work, self._recording, dt.datetime.now(dt.UTC))
+        self._digests_looked_at = time.monotonic()
 
     def _on_notify(self, *_: Any) -> None:
         self._wakeup.set()
 
     async def _wait_for_work(self) -> None:
+        if self._wakeup.is_set():  # news came while sending: no need to look when to wake
+            self._wakeup.clear()
+            return
         timeout = self._poll_interval_s
         now = dt.datetime.now(dt.UTC)
         async with self._unit_of_work() as uow:
