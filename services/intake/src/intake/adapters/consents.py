@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -11,6 +13,12 @@ from intake.domain.consent import Consent, ConsentGiver
 from werkstattnetz_shared.events.vocabulary import ConsentPurpose
 
 _COLUMNS = "consent_id, participant_id, purpose, given_on, given_by, guardian_name, withdrawn_on"
+
+# A column (JSON text) of every consent of the person `p` of the surrounding query, in the order
+# `of_person` reads them: lets a read of the person bring their consents in the same round trip.
+CONSENTS_OF_P = f"""(SELECT coalesce(json_agg(json_build_object({
+    ", ".join(f"'{column.strip()}', c.{column.strip()}" for column in _COLUMNS.split(","))
+}) ORDER BY c.given_on, c.recorded_at), '[]') FROM consents c WHERE c.participant_id = p.participant_id)"""
 
 
 class ConsentRepository:
@@ -60,6 +68,22 @@ class ConsentRepository:
         await self._connection.execute(
             "UPDATE consents SET guardian_name = NULL WHERE participant_id = $1", participant_id
         )
+
+
+def consents_from_json(text: str) -> list[Consent]:
+    """The consents of a `CONSENTS_OF_P` column."""
+    return [
+        Consent(
+            consent_id=uuid.UUID(item["consent_id"]),
+            participant_id=uuid.UUID(item["participant_id"]),
+            purpose=ConsentPurpose(item["purpose"]),
+            given_on=dt.date.fromisoformat(item["given_on"]),
+            given_by=ConsentGiver(item["given_by"]),
+            guardian_name=item["guardian_name"],
+            withdrawn_on=dt.date.fromisoformat(item["withdrawn_on"]) if item["withdrawn_on"] else None,
+        )
+        for item in json.loads(text)
+    ]
 
 
 def _consent_from(row: Any) -> Consent:

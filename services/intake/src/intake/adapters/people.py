@@ -14,7 +14,7 @@ from intake.domain.person import Person, PersonalDetails
 
 _ATTEMPTS = 3
 
-_COLUMNS = """
+COLUMNS = """
     participant_id, first_name, last_name, birth_date, email, phone, jobcenter_customer_number,
     caseworker, erased_on
 """
@@ -58,31 +58,20 @@ class PeopleRepository:
             # The one in the way was erased between the insert and the lookup: try again.
         raise RuntimeError(f"people with the identity of {person.participant_id} kept changing")
 
-    async def of_referral(self, referral_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
-        """The person a referral is about (locked for update when asked), in one round trip."""
-        lock = " FOR UPDATE" if for_update else ""
-        row = await self._connection.fetchrow(
-            f"SELECT {_COLUMNS} FROM people "
-            f"WHERE participant_id = (SELECT participant_id FROM referrals WHERE referral_id = $1){lock}",
-            referral_id,
-        )
-        return _person_from(row) if row else None
-
     async def get(self, participant_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
         lock = " FOR UPDATE" if for_update else ""
         row = await self._connection.fetchrow(
-            f"SELECT {_COLUMNS} FROM people WHERE participant_id = $1{lock}", participant_id
+            f"SELECT {COLUMNS} FROM people WHERE participant_id = $1{lock}", participant_id
         )
-        return _person_from(row) if row else None
+        return person_from(row) if row else None
 
     async def find_same_person(self, details: PersonalDetails) -> Person | None:
         row = await self._connection.fetchrow(
-            f"SELECT {_COLUMNS} FROM people "
-            "WHERE identity_key = $1 AND birth_date = $2 AND erased_on IS NULL",
+            f"SELECT {COLUMNS} FROM people WHERE identity_key = $1 AND birth_date = $2 AND erased_on IS NULL",
             identity_key(details.first_name, details.last_name),
             details.birth_date,
         )
-        return _person_from(row) if row else None
+        return person_from(row) if row else None
 
     async def save(self, person: Person) -> None:
         details = person.details
@@ -105,7 +94,8 @@ class PeopleRepository:
         )
 
 
-def _person_from(row: Any) -> Person:
+def person_from(row: Any) -> Person:
+    """The person of a row with `COLUMNS`."""
     details = None
     # Erased people and people imported from a programme's history (never named) have no details.
     if row["first_name"] is not None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
+from intake.adapters.consents import CONSENTS_OF_P, consents_from_json
+from intake.adapters.people import COLUMNS as PEOPLE_COLUMNS
+from intake.adapters.people import person_from
+from intake.domain.consent import Consent
 from intake.domain.eligibility import InterviewFindings
 from intake.domain.errors import OpenReferralExists
 from intake.domain.funding import Funding, FundingShare
+from intake.domain.person import Person
 from intake.domain.referral import Closing, Enrolment, Interview, Referral, ReferralStatus, Referrer
 from werkstattnetz_shared.events.vocabulary import (
     AgeBand,
@@ -28,6 +34,21 @@ _COLUMNS = """
     has_completed_vocational_training, is_employed, interview_note, closed_on, closing_reason,
     enrolment_id, enrolled_on, age_band, funding::text AS funding, enrolment_ended_on
 """
+
+
+@dataclass(frozen=True)
+class ReferralCase:
+    person: Person
+    referrals: list[Referral]  # oldest first
+    consents: list[Consent]
+
+
+def _prefixed(columns: str, alias: str) -> str:
+    return ", ".join(f"{alias}.{column.strip()}" for column in columns.split(","))
+
+
+_PERSON_COLUMNS = _prefixed(PEOPLE_COLUMNS, "p")
+_REFERRAL_COLUMNS = _prefixed(_COLUMNS, "r")  # its participant_id is the person's: same value
 
 _SAVE = """
     INSERT INTO referrals (referral_id, participant_id, referral_source, referring_organisation,
@@ -58,6 +79,27 @@ class ReferralRepository:
             f"SELECT {_COLUMNS} FROM referrals WHERE referral_id = $1{lock}", referral_id
         )
         return _referral_from(row) if row else None
+
+    async def case_of(self, referral_id: uuid.UUID, *, for_update: bool = False) -> ReferralCase | None:
+        """The person a referral is about, all their referrals (oldest first) and their consents, in
+        one round trip; None when there is no such referral. Locked for update when asked:
+        `FOR UPDATE OF p, r` locks each row's person before its referral, the one lock order every
+        use case keeps (consents change only under the person's lock)."""
+        lock = " FOR UPDATE OF p, r" if for_update else ""
+        rows = await self._connection.fetch(
+            f"SELECT {_PERSON_COLUMNS}, {_REFERRAL_COLUMNS}, {CONSENTS_OF_P} AS consents "
+            "FROM people p JOIN referrals r ON r.participant_id = p.participant_id "
+            "WHERE p.participant_id = (SELECT participant_id FROM referrals WHERE referral_id = $1) "
+            f"ORDER BY r.received_at, r.referral_id{lock}",
+            referral_id,
+        )
+        if not rows:
+            return None
+        return ReferralCase(
+            person_from(rows[0]),
+            [_referral_from(row) for row in rows],
+            consents_from_json(rows[0]["consents"]),
+        )
 
     async def of_person(self, participant_id: uuid.UUID, *, for_update: bool = False) -> list[Referral]:
         """Oldest first; locked for update when asked (the caller holds the person's lock first)."""

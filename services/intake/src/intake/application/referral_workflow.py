@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from intake.adapters import published_events
 from intake.application.unit_of_work import IntakeUnitOfWork
-from intake.application.visibility import visible_referral
+from intake.application.visibility import visible_referral, visible_referral_and_consents
 from intake.domain.access import Viewer
 from intake.domain.eligibility import EligibilityRules, InterviewFindings
 from intake.domain.errors import DetailsDoNotMatchLinkedPerson, ParticipantNotFound
@@ -136,9 +136,10 @@ async def enrol_referral(
     command: EnrolReferral, context: Context, rules: EligibilityRules, *, uow: IntakeUnitOfWork
 ) -> tuple[Referral, Enrolment]:
     """Every eligibility rule is checked; a refusal names each one that failed."""
-    person, referral = await visible_referral(uow, command.referral_id, context.viewer, for_update=True)
+    person, referral, consents = await visible_referral_and_consents(
+        uow, command.referral_id, context.viewer, for_update=True
+    )
     funding = Funding.of(command.funding)
-    consents = await uow.consents.of_person(person.participant_id)
     enrolment = referral.enrol(
         person, consents, funding, command.enrolled_on, rules=rules, today=context.today
     )

@@ -6,6 +6,7 @@ import uuid
 
 from intake.application.unit_of_work import IntakeUnitOfWork
 from intake.domain.access import Viewer, Visibility
+from intake.domain.consent import Consent
 from intake.domain.errors import ParticipantNotFound, ReferralNotFound
 from intake.domain.person import Person
 from intake.domain.referral import Referral
@@ -29,12 +30,19 @@ async def visible_referral(
     """The referral and its person. The person's row is locked before the referrals', the one
     lock order every use case keeps; all of the person's referrals are read (and locked) at once,
     as what a staff member may see depends on the latest of them."""
-    person = await uow.people.of_referral(referral_id, for_update=for_update)
-    referrals = await uow.referrals.of_person(person.participant_id, for_update=for_update) if person else []
-    referral = next((referral for referral in referrals if referral.referral_id == referral_id), None)
-    if person is None or referral is None:
-        raise ReferralNotFound(f"no referral {referral_id}")
-    latest = referrals[-1].status
-    if not Visibility.of(viewer).sees_referral(person, referral.status, latest):
-        raise ReferralNotFound(f"no referral {referral_id}")
+    person, referral, _ = await visible_referral_and_consents(uow, referral_id, viewer, for_update=for_update)
     return person, referral
+
+
+async def visible_referral_and_consents(
+    uow: IntakeUnitOfWork, referral_id: uuid.UUID, viewer: Viewer, *, for_update: bool = False
+) -> tuple[Person, Referral, list[Consent]]:
+    """`visible_referral`, with the person's consents read in the same round trip."""
+    case = await uow.referrals.case_of(referral_id, for_update=for_update)
+    if case is None:
+        raise ReferralNotFound(f"no referral {referral_id}")
+    referral = next(referral for referral in case.referrals if referral.referral_id == referral_id)
+    latest = case.referrals[-1].status
+    if not Visibility.of(viewer).sees_referral(case.person, referral.status, latest):
+        raise ReferralNotFound(f"no referral {referral_id}")
+    return case.person, referral, case.consents
