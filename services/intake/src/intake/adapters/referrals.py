@@ -50,6 +50,17 @@ def _prefixed(columns: str, alias: str) -> str:
 _PERSON_COLUMNS = _prefixed(PEOPLE_COLUMNS, "p")
 _REFERRAL_COLUMNS = _prefixed(_COLUMNS, "r")  # its participant_id is the person's: same value
 
+# A referral read in this transaction changes in place: a plain UPDATE of what can change, cheaper
+# for PostgreSQL than the upsert below (and 16 values to send instead of 23).
+_UPDATE = """
+    UPDATE referrals SET status = $2, referring_organisation = $3, contact_person = $4,
+        interviewed_on = $5, interviewed_by = $6, has_completed_vocational_training = $7,
+        is_employed = $8, interview_note = $9, closed_on = $10, closing_reason = $11,
+        enrolment_id = $12, enrolled_on = $13, age_band = $14, funding = $15::jsonb, main_funder = $16,
+        enrolment_ended_on = $17
+    WHERE referral_id = $1
+"""
+
 _SAVE = """
     INSERT INTO referrals (referral_id, participant_id, referral_source, referring_organisation,
         contact_person, received_on, received_at, preferred_work_areas, re_entry, status, interviewed_on,
@@ -72,13 +83,14 @@ _SAVE = """
 class ReferralRepository:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
+        self._read: set[uuid.UUID] = set()  # referrals read in this transaction
 
     async def get(self, referral_id: uuid.UUID, *, for_update: bool = False) -> Referral | None:
         lock = " FOR UPDATE" if for_update else ""
         row = await self._connection.fetchrow(
             f"SELECT {_COLUMNS} FROM referrals WHERE referral_id = $1{lock}", referral_id
         )
-        return _referral_from(row) if row else None
+        return self._remember(row) if row else None
 
     async def case_of(self, referral_id: uuid.UUID, *, for_update: bool = False) -> ReferralCase | None:
         """The person a referral is about, all their referrals (oldest first) and their consents, in
@@ -97,7 +109,7 @@ class ReferralRepository:
             return None
         return ReferralCase(
             person_from(rows[0]),
-            [_referral_from(row) for row in rows],
+            [self._remember(row) for row in rows],
             consents_from_json(rows[0]["consents"]),
         )
 
@@ -109,11 +121,32 @@ class ReferralRepository:
             f"ORDER BY received_at, referral_id{lock}",
             participant_id,
         )
-        return [_referral_from(row) for row in rows]
+        return [self._remember(row) for row in rows]
 
     async def save(self, referral: Referral) -> None:
         interview, enrolment, closing = referral.interview, referral.enrolment, referral.closing
+        changeable = (
+            referral.status.value,
+            referral.referrer.organisation,
+            referral.referrer.contact_person,
+            interview.held_on if interview else None,
+            interview.held_by if interview else None,
+            interview.findings.has_completed_vocational_training if interview else None,
+            interview.findings.is_employed if interview else None,
+            interview.note if interview else None,
+            closing.on if closing else None,
+            closing.reason.value if closing else None,
+            enrolment.enrolment_id if enrolment else None,
+            enrolment.enrolled_on if enrolment else None,
+            enrolment.age_band.value if enrolment else None,
+            _funding_json(enrolment.funding) if enrolment else None,
+            enrolment.funding.main_funder.value if enrolment else None,
+            enrolment.ended_on if enrolment else None,
+        )
         try:
+            if referral.referral_id in self._read:
+                await self._connection.execute(_UPDATE, referral.referral_id, *changeable)
+                return
             await self._connection.execute(
                 _SAVE,
                 referral.referral_id,
@@ -126,19 +159,7 @@ class ReferralRepository:
                 [area.value for area in referral.preferred_work_areas],
                 referral.re_entry,
                 referral.status.value,
-                interview.held_on if interview else None,
-                interview.held_by if interview else None,
-                interview.findings.has_completed_vocational_training if interview else None,
-                interview.findings.is_employed if interview else None,
-                interview.note if interview else None,
-                closing.on if closing else None,
-                closing.reason.value if closing else None,
-                enrolment.enrolment_id if enrolment else None,
-                enrolment.enrolled_on if enrolment else None,
-                enrolment.age_band.value if enrolment else None,
-                _funding_json(enrolment.funding) if enrolment else None,
-                enrolment.funding.main_funder.value if enrolment else None,
-                enrolment.ended_on if enrolment else None,
+                *changeable[3:],  # from the interview on: the order of both statements
             )
         except asyncpg.UniqueViolationError as race:
             if race.constraint_name == "referrals_one_open_idx":
@@ -146,6 +167,10 @@ class ReferralRepository:
                     f"participant {referral.participant_id} has an open referral already"
                 ) from race
             raise
+
+    def _remember(self, row: Any) -> Referral:
+        self._read.add(row["referral_id"])
+        return _referral_from(row)
 
     async def erase_free_text(self, participant_id: uuid.UUID) -> None:
         """What staff wrote about the person, and whom they were referred through."""
