@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -39,6 +40,7 @@ GROUP_TIMEOUT_S = 60.0
 # Not much longer: every decision reads its area's whole waitlist, which a backlog of thousands
 # (unlike a real programme's few dozen) makes grow with every event.
 EVENTS_FULL = 4000
+ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -194,12 +196,14 @@ async def effects(connection: asyncpg.Connection, expected: int) -> tuple[int, i
 
 async def measure(ctx: BenchContext) -> Measurement:
     events = 300 if ctx.quick else EVENTS_FULL
+    rounds = 1 if ctx.quick else ROUNDS
     envelopes = backlog(events)
     rows: list[Row] = []
     ratios: dict[str, float] = {}
     notes = [
         f"{events} ParticipantEnrolled per run, published once the group is stable; each run a fresh "
-        "database, prefix and group; drain = publish start → all decided in placement's participants table",
+        "database, prefix and group; drain = publish start → all decided in placement's participants table; "
+        f"best of {rounds} alternating round(s) per variant (duplicates and missing counted in every round)",
         f"cpu_busy = busy share of all {_cores()} cores over the drain (/proc/stat: the whole machine, "
         "Kafka, PostgreSQL and the bench included); placement_cores = CPU seconds of the placement "
         "processes per second of drain (1.0 = one core busy)",
@@ -207,13 +211,20 @@ async def measure(ctx: BenchContext) -> Measurement:
     speed_ups: list[float] = []
     clean = True
     for partitions in (3, 12):
-        drains = [await drain(ctx, envelopes, partitions, replicas) for replicas in (1, 2)]
+        # Two alternating rounds, the faster drain of each counts (as in P2): a background hiccup
+        # on two shared cores (a checkpoint, a log segment roll) then decides less.
+        drained = [
+            await drain(ctx, envelopes, partitions, replicas) for _ in range(rounds) for replicas in (1, 2)
+        ]
+        clean = clean and all(result.duplicates == 0 and result.missing_decisions == 0 for result in drained)
+        drains = [
+            best_of([result for result in drained if result.replicas == replicas]) for replicas in (1, 2)
+        ]
         for result in drains:
             variant = (
                 f"{result.replicas} replica{'s' if result.replicas > 1 else ''}, {partitions} partitions"
             )
             rows.append(Row(NAME, variant, result.figures(events)))
-            clean = clean and result.duplicates == 0 and result.missing_decisions == 0
         speed_up = drains[0].seconds / drains[1].seconds
         speed_ups.append(speed_up)
         ratios[f"2/1 replicas ({partitions} partitions)"] = round(speed_up, 2)
@@ -231,6 +242,16 @@ async def measure(ctx: BenchContext) -> Measurement:
         target="two replicas ≥ 1.7× one where the cores allow (on 2 cores: no slower); no duplicate effects",
         met=clean and all(speed_up >= needed for speed_up in speed_ups),
         notes=notes,
+    )
+
+
+def best_of(rounds: list[Drain]) -> Drain:
+    """The fastest drain, with the duplicates and missing decisions of every round."""
+    fastest = min(rounds, key=lambda result: result.seconds)
+    return dataclasses.replace(
+        fastest,
+        duplicates=sum(result.duplicates for result in rounds),
+        missing_decisions=sum(result.missing_decisions for result in rounds),
     )
 
 
