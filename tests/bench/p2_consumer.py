@@ -23,12 +23,11 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 
 from tests.bench.model import BenchContext, Measurement, Row
-from tests.support.kafka_tools import unique_prefix
+from tests.support.kafka_tools import publish_many, unique_prefix
 from werkstattnetz_devstack.testing import PostgresForTests
 from werkstattnetz_shared.db.pool import close_pool, connect_pool
 from werkstattnetz_shared.db.unit_of_work import PostgresUnitOfWork
 from werkstattnetz_shared.events import EventData, EventEnvelope, ParticipantEnrolled, ParticipantWaitlisted
-from werkstattnetz_shared.events.cloudevents import cloudevent_headers
 from werkstattnetz_shared.events.vocabulary import AgeBand, Funder, ReferralSource, WorkArea
 from werkstattnetz_shared.messaging.consumer import ConsumerSettings, ReliableConsumer
 from werkstattnetz_shared.messaging.ddl import MESSAGING_TABLES_V1
@@ -140,21 +139,7 @@ def enrolment_events(count: int, seed: int = 2) -> list[EventEnvelope]:
 async def publish_backlog(bootstrap: str, topic: str, partitions: int, events: list[EventEnvelope]) -> None:
     """Create the topic and publish the events as the relay would (key, value, CloudEvents)."""
     await ensure_topics(bootstrap, [topic], TopicSettings(partitions=partitions))
-    producer = idempotent_producer(bootstrap, "bench-p2-publisher")
-    await producer.start()
-    try:
-        acks = [
-            await producer.send(
-                topic,
-                value=envelope.to_json_bytes(),
-                key=envelope.kafka_key,
-                headers=cloudevent_headers(envelope),
-            )
-            for envelope in events
-        ]
-        await asyncio.gather(*acks)
-    finally:
-        await producer.stop()
+    await publish_many(bootstrap, topic, events)
 
 
 async def warm_up_group_coordinator(bootstrap: str, topic: str) -> None:

@@ -20,15 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import GroupCoordinatorNotAvailableError
 
 from tests.bench import running_services
 from tests.bench.model import BenchContext, Measurement, Row
-from tests.support.kafka_tools import unique_prefix
+from tests.support.kafka_tools import publish_many, unique_prefix
 from werkstattnetz_shared.events import EventEnvelope, ParticipantEnrolled
-from werkstattnetz_shared.events.cloudevents import cloudevent_headers
 from werkstattnetz_shared.events.vocabulary import AgeBand, Funder, ReferralSource, WorkArea
 from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, TopicSettings, ensure_topics
 
@@ -103,26 +101,6 @@ def backlog(count: int) -> list[EventEnvelope]:
     ]
 
 
-async def publish_all(bootstrap_servers: str, topic: str, envelopes: list[EventEnvelope]) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all", linger_ms=5
-    )
-    await producer.start()
-    try:
-        sent = [
-            await producer.send(
-                topic,
-                value=envelope.to_json_bytes(),
-                key=envelope.kafka_key,
-                headers=cloudevent_headers(envelope),
-            )
-            for envelope in envelopes
-        ]
-        await asyncio.gather(*sent)
-    finally:
-        await producer.stop()
-
-
 async def wait_for_stable_group(bootstrap_servers: str, group: str, members: int) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
@@ -166,7 +144,7 @@ async def drain(ctx: BenchContext, envelopes: list[EventEnvelope], partitions: i
             busy_before, total_before = cpu_times()
             placement_before = process_cpu_s(pids)
             start = time.perf_counter()
-            await publish_all(bootstrap, f"{prefix}{INTAKE_EVENTS}", envelopes)
+            await publish_many(bootstrap, f"{prefix}{INTAKE_EVENTS}", envelopes)
             deadline = start + (60.0 if ctx.quick else 180.0)
             # Polling the table is the measurement: the service tells nobody when it is done.
             while (count := await decided(connection)) < len(envelopes) and time.perf_counter() < deadline:  # noqa: ASYNC110

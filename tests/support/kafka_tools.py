@@ -28,6 +28,28 @@ async def publish(bootstrap_servers: str, topic: str, envelope: EventEnvelope) -
     )
 
 
+async def publish_many(bootstrap_servers: str, topic: str, envelopes: list[EventEnvelope]) -> None:
+    """Publish the events as the relay would (key, value, CloudEvents headers), letting the
+    producer batch them, and wait until the broker acknowledged every one."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all", linger_ms=5
+    )
+    await producer.start()
+    try:
+        sent = [
+            await producer.send(
+                topic,
+                value=envelope.to_json_bytes(),
+                key=envelope.kafka_key,
+                headers=cloudevent_headers(envelope),
+            )
+            for envelope in envelopes
+        ]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
 async def publish_raw(
     bootstrap_servers: str,
     topic: str,

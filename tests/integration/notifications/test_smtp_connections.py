@@ -4,20 +4,18 @@ doubling a mail."""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
+import dataclasses
 
 import pytest
 
 from notifications.adapters import smtp_mailer
 from notifications.adapters.smtp_mailer import SmtpMailer
 from notifications.application.ports import NotDelivered
-from notifications.domain.delivery import Channel, Delivery, DeliveryStatus, RecipientKind, message_id_for
-from notifications.domain.kinds import NotificationKind
-from notifications.domain.occasions import TriggerEvent
+from notifications.domain.delivery import Delivery
 from notifications.settings import NotificationsSettings
 from tests.integration.notifications.conftest import MAIL_FROM, SmtpServer
 from tests.integration.notifications.helpers import message_id
+from tests.unit.notifications.test_delivery_lifecycle import pending_delivery
 
 pytestmark = pytest.mark.integration
 
@@ -36,26 +34,7 @@ def mailer_for(smtp: SmtpServer) -> SmtpMailer:
 
 
 def delivery_to(recipient: str) -> Delivery:
-    now = dt.datetime.now(dt.UTC)
-    trigger = TriggerEvent(event_id=uuid.uuid4(), event_type="ParticipantPlaced", correlation_id=uuid.uuid4())
-    return Delivery(
-        delivery_id=uuid.uuid4(),
-        trigger=trigger,
-        participant_id=uuid.uuid4(),
-        kind=NotificationKind.PLACEMENT.value,
-        channel=Channel.EMAIL,
-        recipient_kind=RecipientKind.OFFICE,
-        recipient_key="office",
-        recipient=recipient,
-        sender=MAIL_FROM,
-        subject="Platz vergeben",
-        body="Ein Platz wurde vergeben.",
-        message_id=message_id_for(trigger.event_id, MAIL_FROM, "placement", "office"),
-        status=DeliveryStatus.PENDING,
-        attempts=0,
-        created_at=now,
-        next_attempt_at=now,
-    )
+    return dataclasses.replace(pending_delivery(), recipient=recipient, sender=MAIL_FROM)
 
 
 async def test_a_burst_of_mails_shares_one_connection(smtp_server: SmtpServer) -> None:

@@ -113,12 +113,10 @@ class ReferralRepository:
             consents_from_json(rows[0]["consents"]),
         )
 
-    async def of_person(self, participant_id: uuid.UUID, *, for_update: bool = False) -> list[Referral]:
-        """Oldest first; locked for update when asked (the caller holds the person's lock first)."""
-        lock = " FOR UPDATE" if for_update else ""
+    async def of_person(self, participant_id: uuid.UUID) -> list[Referral]:
+        """Oldest first."""
         rows = await self._connection.fetch(
-            f"SELECT {_COLUMNS} FROM referrals WHERE participant_id = $1 "
-            f"ORDER BY received_at, referral_id{lock}",
+            f"SELECT {_COLUMNS} FROM referrals WHERE participant_id = $1 ORDER BY received_at, referral_id",
             participant_id,
         )
         return [self._remember(row) for row in rows]
