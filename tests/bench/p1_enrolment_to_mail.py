@@ -10,84 +10,27 @@ answered 201 (it commits before it answers), t1 when the sink accepted the mail.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import datetime as dt
-import email
-import email.policy
-import itertools
-import re
 import statistics
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 import aiosmtplib
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from tests.bench import running_services
+from tests.bench.mail_sink import MailArrivals, mail_sink
 from tests.bench.model import BenchContext, Measurement, Row
-from tests.support.intake_flows import consent, enrol, interview, refer
+from tests.bench.people import prepare
+from tests.support.intake_flows import enrol
 from tests.support.kafka_tools import create_topics, unique_prefix
 
 NAME = "P1 enrolment → mail"
 STAFF_EMAIL = "office@werkstattnetz.test"
-UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 KEPT_UP_WITHIN_S = 2.0  # every mail of a step arrived this soon after its last enrolment was offered
-PREPARE_CONCURRENCY = 16
 WARM_UP = 5  # floor samples left out: the first connection and metadata fetches
-
-
-@dataclass
-class MailArrivals:
-    """The sink's handler: the first arrival (perf_counter) of a mail naming each participant."""
-
-    arrived: dict[str, float] = field(default_factory=dict)
-    mails: int = 0
-    _news: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        now = time.perf_counter()
-        self.mails += 1
-        for participant_id in set(_participant_ids(envelope.original_content or b"")):
-            self.arrived.setdefault(participant_id, now)
-        self._news.set()
-        return "250 Message accepted"
-
-    async def wait_for(self, participant_ids: list[str], deadline: float) -> None:
-        """Until a mail about each of them arrived, or perf_counter() passes `deadline`."""
-        while any(pid not in self.arrived for pid in participant_ids):
-            self._news.clear()
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._news.wait(), remaining)
-
-
-def _participant_ids(raw: bytes) -> list[str]:
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    body = message.get_body(("plain",))
-    text = body.get_content().encode() if body is not None else raw
-    return [match.decode() for match in UUID.findall(text)]
-
-
-@asynccontextmanager
-async def mail_sink() -> AsyncIterator[tuple[MailArrivals, int]]:
-    arrivals = MailArrivals()
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(arrivals), "127.0.0.1", 0)
-    port = int(server.sockets[0].getsockname()[1])
-    try:
-        yield arrivals, port
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 @dataclass(frozen=True)
@@ -123,51 +66,6 @@ def percentile(values: list[float], which: int) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.median(values) if which == 50 else statistics.quantiles(values, n=100)[which - 1]
-
-
-_people_numbered = itertools.count()
-# Young people spread evenly over the four work areas, as a programme's intake does. (All wanting
-# the same area is the worst case: every decision waits for that area's lock and reads its whole,
-# growing waitlist — measured in this session at p99 760 ms at 50/s against 132 ms spread.)
-AREAS = ("care", "garden_landscape", "bike_metal", "building_services")
-
-
-def letters(number: int) -> str:
-    word = ""
-    while True:
-        number, digit = divmod(number, 26)
-        word += "abcdefghijklmnopqrstuvwxyz"[digit]
-        if number == 0:
-            return word
-
-
-async def prepare(client: httpx.AsyncClient, count: int) -> list[tuple[str, str]]:
-    """Refer, interview and consent `count` people: (participant_id, referral_id), ready to enrol.
-    Numbered on from the people of earlier calls (the ramp prepares more): nobody is referred twice."""
-    gate = asyncio.Semaphore(PREPARE_CONCURRENCY)
-    first = next(_people_numbered)
-    for _ in range(count - 1):
-        next(_people_numbered)
-
-    async def one(number: int) -> tuple[str, str]:
-        async with gate:
-            # Intake finds the same person by similar name and birth date: give each their own day
-            # of birth (2,500 days ~ 7 years, all of age for the programme) and a distinct name.
-            name = f"Bench{letters(number)}"
-            birth_date = dt.date(2002, 1, 1) + dt.timedelta(days=number % 2500)
-            referred = await refer(
-                client,
-                first_name=name,
-                last_name=f"Lauf{letters(number * 7919 + 13)}",
-                birth_date=birth_date.isoformat(),
-                email=f"{name.lower()}@example.org",
-                preferred_work_areas=[AREAS[number % len(AREAS)]],
-            )
-            await interview(client, referred["referral_id"])
-            await consent(client, referred["participant_id"])
-            return str(referred["participant_id"]), str(referred["referral_id"])
-
-    return list(await asyncio.gather(*(one(number) for number in range(first, first + count))))
 
 
 async def offer_load(

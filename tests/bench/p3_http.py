@@ -32,6 +32,7 @@ import asyncpg
 import httpx
 
 from intake.bootstrap import MIGRATIONS
+from tests.bench import running_services
 from tests.bench.bare_intake import prepare_for_enrolment
 from tests.bench.model import BenchContext, Measurement, Row
 from tests.support.intake_flows import (
@@ -55,7 +56,6 @@ POOL_SIZE = 10  # intake's `connect_pool` default
 REFERRALS_FULL, ENROLMENTS_FULL, WARM_UP_FULL = 3000, 2900, 100
 REFERRALS_QUICK, ENROLMENTS_QUICK, WARM_UP_QUICK = 300, 150, 32
 READY_TIMEOUT_S = 90.0
-DRAIN_TIMEOUT_S = 60.0
 TARGET_RATIO = 0.9
 REPOSITORY = Path(__file__).resolve().parents[2]
 PROJECT = "project (intake), relay publishing"
@@ -179,23 +179,6 @@ async def table_counts(database_url: str) -> dict[str, int]:
         await connection.close()
 
 
-async def wait_until_outbox_published(database_url: str) -> float:
-    """Let intake's relay publish what a batch left pending, so it cannot slow the next variant;
-    returns how long that took."""
-    started = time.perf_counter()
-    connection = await asyncpg.connect(database_url)
-    try:
-        while await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"):
-            if time.perf_counter() - started > DRAIN_TIMEOUT_S:
-                raise RuntimeError(
-                    f"intake's relay did not publish its outbox within {DRAIN_TIMEOUT_S:.0f} s"
-                )
-            await asyncio.sleep(0.05)
-    finally:
-        await connection.close()
-    return time.perf_counter() - started
-
-
 def start_intake(database_url: str, bootstrap_servers: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     environment = os.environ | {
         "DATABASE_URL": database_url,
@@ -304,7 +287,7 @@ async def _measure_variants(
             if after[table] != before[table]
         }
         if variant is project:
-            pending_after[kind] = await wait_until_outbox_published(variant.database_url)
+            pending_after[kind] = await running_services.outbox_published(variant.database_url)
         return batch
 
     for variant in variants:
@@ -312,7 +295,7 @@ async def _measure_variants(
             ctx.progress(f"P3: {variant.label}: {warm_up} + {referrals} referrals from {CLIENTS} clients")
             await run_batch(client, variant, referral_requests(people, warm_up))
             if variant is project:
-                await wait_until_outbox_published(variant.database_url)
+                await running_services.outbox_published(variant.database_url)
             batch = await timed(variant, client, "referrals", referral_requests(people, referrals))
             referral_batches[variant.label] = batch
             to_enrol[variant.label] = [
@@ -323,7 +306,7 @@ async def _measure_variants(
     ctx.progress(f"P3: interviewing and asking consent for {warm_up + enrolments} referrals per variant")
     async with httpx.AsyncClient(base_url=project.base_url, limits=limits, timeout=30) as client:
         await _interview_and_consent(client, to_enrol[project.label])
-    await wait_until_outbox_published(project.database_url)
+    await running_services.outbox_published(project.database_url)
     for variant in variants[1:]:  # the others' outboxes are never published: straight to the tables
         await prepare_for_enrolment(variant.database_url, [uuid.UUID(r) for r, _ in to_enrol[variant.label]])
 
@@ -333,7 +316,7 @@ async def _measure_variants(
             ids = [referral_id for referral_id, _ in to_enrol[variant.label]]
             await run_batch(client, variant, enrol_requests(ids[:warm_up]))
             if variant is project:
-                await wait_until_outbox_published(variant.database_url)
+                await running_services.outbox_published(variant.database_url)
             enrol_batches[variant.label] = await timed(
                 variant, client, "enrol", enrol_requests(ids[warm_up:])
             )

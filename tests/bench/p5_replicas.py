@@ -1,10 +1,11 @@
-"""P5: one vs two replicas of placement draining the same backlog of enrolments.
+"""P5: one vs two replicas of each consuming service draining the same backlog.
 
-Each run gets a fresh database, topic prefix and consumer group. The replicas start together and
-are waited for until the group is stable with all of them in it; then the backlog (N
-`ParticipantEnrolled`, spread over the work areas) is published at once and the clock runs until
-placement's `participants` table holds N decisions. Publishing after the group formed keeps the
-join and first rebalance out of the figure, which at these sizes would otherwise dominate it.
+Per service (tests/bench/p5_consumers.py: placement, outcomes, notifications, intake) each run gets
+a fresh database, topic prefix and consumer group. The replicas start together and are waited for
+until the group is stable with all of them in it; then the backlog is published at once and the
+clock runs until the effect of every event is there (a decision, a stay, a mail at the SMTP sink,
+an ended enrolment). Publishing after the group formed keeps the join and first rebalance out of
+the figure, which at these sizes would otherwise dominate it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import datetime as dt
 import os
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,22 +22,18 @@ import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import GroupCoordinatorNotAvailableError
 
-from tests.bench import running_services
+from tests.bench import p5_consumers, running_services
 from tests.bench.model import BenchContext, Measurement, Row
+from tests.bench.p5_consumers import Consumer
 from tests.support.kafka_tools import publish_many, unique_prefix
-from werkstattnetz_shared.events import EventEnvelope, ParticipantEnrolled
-from werkstattnetz_shared.events.vocabulary import AgeBand, Funder, ReferralSource, WorkArea
-from werkstattnetz_shared.messaging.topics import INTAKE_EVENTS, TopicSettings, ensure_topics
+from werkstattnetz_shared.events import EventEnvelope
+from werkstattnetz_shared.messaging.topics import TopicSettings, ensure_topics
 
-NAME = "P5 placement replicas"
-DECISIONS = ("ParticipantPlaced", "ParticipantWaitlisted")
+NAME = "P5 replicas"
+TITLE = "one vs two replicas of each consuming service draining the same backlog"
 GROUP_TIMEOUT_S = 60.0
-# Long enough a drain (about ten seconds here) that a rebalance hiccup or a slow start of one
-# replica does not decide the ratio, as it did with 2,000 once placement handled ~650 a second.
-# Not much longer: every decision reads its area's whole waitlist, which a backlog of thousands
-# (unlike a real programme's few dozen) makes grow with every event.
-EVENTS_FULL = 4000
 ROUNDS = 2
+SETTLE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,21 +41,23 @@ class Drain:
     partitions: int
     replicas: int
     seconds: float
-    decided: int
-    duplicates: int
-    missing_decisions: int
+    done: int
+    duplicates: int | None  # None: a second effect of one event could not show (see the consumer)
+    missing: int
     cpu_busy: float  # of all cores, 0..1
-    placement_cores: float  # CPU time of the placement processes per second of drain
+    service_cores: float  # CPU time of the service's processes per second of drain
 
     def figures(self, events: int) -> dict[str, float]:
-        return {
+        figures = {
             "drain_s": round(self.seconds, 2),
             "events_per_s": round(events / self.seconds, 1),
-            "duplicate_effects": float(self.duplicates),
-            "missing_effects": float(self.missing_decisions),
+            "missing_effects": float(self.missing),
             "cpu_busy": round(self.cpu_busy, 2),
-            "placement_cores": round(self.placement_cores, 2),
+            "service_cores": round(self.service_cores, 2),
         }
+        if self.duplicates is not None:
+            figures["duplicate_effects"] = float(self.duplicates)
+        return figures
 
 
 def process_cpu_s(pids: list[int]) -> float:
@@ -77,28 +74,6 @@ def cpu_times() -> tuple[int, int]:
     fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = fields[3] + fields[4]  # idle + iowait
     return sum(fields) - idle, sum(fields)
-
-
-def backlog(count: int) -> list[EventEnvelope]:
-    """Enrolments spread over the work areas, so the area locks a decision takes do not serialise
-    the replicas more than real traffic would."""
-    areas = list(WorkArea)
-    today = dt.date.today()
-    return [
-        EventEnvelope.wrap(
-            ParticipantEnrolled(
-                age_band=AgeBand.AGE_18_20,
-                referral_source=ReferralSource.JOBCENTER,
-                funder=Funder.JOBCENTER,
-                preferred_work_areas=[areas[number % len(areas)]],
-                enrolled_on=today,
-                enrolment_id=uuid.uuid4(),
-            ),
-            producer="intake",
-            participant_id=uuid.uuid4(),
-        )
-        for number in range(count)
-    ]
 
 
 async def wait_for_stable_group(bootstrap_servers: str, group: str, members: int) -> None:
@@ -121,91 +96,98 @@ async def wait_for_stable_group(bootstrap_servers: str, group: str, members: int
         await admin.close()
 
 
-async def decided(connection: asyncpg.Connection) -> int:
-    count = await connection.fetchval(
-        "SELECT count(*) FROM participants WHERE status IN ('placed', 'waitlisted')"
-    )
-    return int(count)
-
-
-async def drain(ctx: BenchContext, envelopes: list[EventEnvelope], partitions: int, replicas: int) -> Drain:
+async def drain(
+    ctx: BenchContext, consumer: Consumer, envelopes: list[EventEnvelope], partitions: int, replicas: int
+) -> Drain:
     prefix = unique_prefix()
     bootstrap = ctx.kafka.bootstrap_servers
-    database_url = running_services.database_for(ctx.postgres, f"p5_{partitions}p_{replicas}r")
-    await ensure_topics(bootstrap, [f"{prefix}{INTAKE_EVENTS}"], TopicSettings(partitions=partitions))
-    extra = {"KAFKA_TOPIC_PARTITIONS": str(partitions)}
-    services = [("placement", database_url)] * replicas
-    ctx.progress(f"P5: {replicas} replica(s), {partitions} partitions, {len(envelopes)} enrolments")
+    run = consumer.run(ctx, f"p5_{consumer.service}_{partitions}p_{replicas}r")
+    await ensure_topics(bootstrap, [f"{prefix}{consumer.topic}"], TopicSettings(partitions=partitions))
+    extra = run.environment | {"KAFKA_TOPIC_PARTITIONS": str(partitions)}
+    services = [(consumer.service, run.database_url)] * replicas
+    ctx.progress(
+        f"P5 {consumer.service}: {replicas} replica(s), {partitions} partitions, {len(envelopes)} events"
+    )
     async with running_services.running(ctx.kafka, prefix, services, extra) as started:
-        pids = [replica.process.pid for replica in started["placement"] if replica.process is not None]
-        await wait_for_stable_group(bootstrap, f"{prefix}placement", replicas)
-        connection = await asyncpg.connect(database_url)
+        pids = [replica.process.pid for replica in started[consumer.service] if replica.process is not None]
+        await wait_for_stable_group(bootstrap, f"{prefix}{consumer.service}", replicas)
+        connection = await asyncpg.connect(run.database_url)
         try:
             busy_before, total_before = cpu_times()
-            placement_before = process_cpu_s(pids)
+            service_before = process_cpu_s(pids)
             start = time.perf_counter()
-            await publish_many(bootstrap, f"{prefix}{INTAKE_EVENTS}", envelopes)
+            await publish_many(bootstrap, f"{prefix}{consumer.topic}", envelopes)
             deadline = start + (60.0 if ctx.quick else 180.0)
-            # Polling the table is the measurement: the service tells nobody when it is done.
-            while (count := await decided(connection)) < len(envelopes) and time.perf_counter() < deadline:  # noqa: ASYNC110
+            # Polling the effects is the measurement: the service tells nobody when it is done.
+            while (effects := await run.effects(connection)).done < len(envelopes):
+                if time.perf_counter() > deadline:
+                    break
                 await asyncio.sleep(0.05)
             seconds = time.perf_counter() - start
             busy_after, total_after = cpu_times()
-            placement_s = process_cpu_s(pids) - placement_before
-            duplicates, missing = await effects(connection, len(envelopes))
+            service_s = process_cpu_s(pids) - service_before
+            await asyncio.sleep(SETTLE_S)  # a duplicate arriving just after the last effect still counts
+            effects = await run.effects(connection)
         finally:
             await connection.close()
-    if count < len(envelopes):
-        raise TimeoutError(f"only {count} of {len(envelopes)} enrolments decided after {seconds:.0f} s")
+    if effects.done < len(envelopes):
+        raise TimeoutError(
+            f"{consumer.service}: only {effects.done} of {len(envelopes)} events "
+            f"took effect after {seconds:.0f} s"
+        )
     cpu_busy = (busy_after - busy_before) / max(total_after - total_before, 1)
-    return Drain(partitions, replicas, seconds, count, duplicates, missing, cpu_busy, placement_s / seconds)
-
-
-async def effects(connection: asyncpg.Connection, expected: int) -> tuple[int, int]:
-    """(decisions beyond one per participant, participants without one) in placement's outbox."""
-    rows = await connection.fetch(
-        "SELECT message_key, count(*) AS n FROM outbox WHERE event_type = ANY($1::text[]) "
-        "GROUP BY message_key",
-        list(DECISIONS),
+    missing = len(envelopes) - effects.done
+    return Drain(
+        partitions,
+        replicas,
+        seconds,
+        effects.done,
+        effects.duplicates,
+        missing,
+        cpu_busy,
+        service_s / seconds,
     )
-    duplicates = sum(int(row["n"]) - 1 for row in rows)
-    return duplicates, expected - len(rows)
 
 
 async def measure(ctx: BenchContext) -> Measurement:
-    events = 300 if ctx.quick else EVENTS_FULL
     rounds = 1 if ctx.quick else ROUNDS
-    envelopes = backlog(events)
     rows: list[Row] = []
     ratios: dict[str, float] = {}
     notes = [
-        f"{events} ParticipantEnrolled per run, published once the group is stable; each run a fresh "
-        "database, prefix and group; drain = publish start → all decided in placement's participants table; "
-        f"best of {rounds} alternating round(s) per variant (duplicates and missing counted in every round)",
+        "per service, the same backlog in every run, published once the group is stable; each run a fresh "
+        "database, prefix and group; drain = publish start → every event's effect is there; best of "
+        f"{rounds} alternating round(s) per variant (duplicates and missing counted in every round)",
         f"cpu_busy = busy share of all {_cores()} cores over the drain (/proc/stat: the whole machine, "
-        "Kafka, PostgreSQL and the bench included); placement_cores = CPU seconds of the placement "
+        "Kafka, PostgreSQL and the bench included); service_cores = CPU seconds of the service's "
         "processes per second of drain (1.0 = one core busy)",
     ]
     speed_ups: list[float] = []
     clean = True
-    for partitions in (3, 12):
-        # Two alternating rounds, the faster drain of each counts (as in P2): a background hiccup
-        # on two shared cores (a checkpoint, a log segment roll) then decides less.
-        drained = [
-            await drain(ctx, envelopes, partitions, replicas) for _ in range(rounds) for replicas in (1, 2)
-        ]
-        clean = clean and all(result.duplicates == 0 and result.missing_decisions == 0 for result in drained)
-        drains = [
-            best_of([result for result in drained if result.replicas == replicas]) for replicas in (1, 2)
-        ]
-        for result in drains:
-            variant = (
-                f"{result.replicas} replica{'s' if result.replicas > 1 else ''}, {partitions} partitions"
-            )
-            rows.append(Row(NAME, variant, result.figures(events)))
-        speed_up = drains[0].seconds / drains[1].seconds
-        speed_ups.append(speed_up)
-        ratios[f"2/1 replicas ({partitions} partitions)"] = round(speed_up, 2)
+    for consumer in p5_consumers.consumers():
+        events = consumer.events_quick if ctx.quick else consumer.events_full
+        async with consumer.backlog(ctx, events) as envelopes:
+            kinds = "/".join(sorted({envelope.event_type for envelope in envelopes}))
+            notes.append(f"{consumer.service}: {len(envelopes)} {kinds}; effect of each: {consumer.effect}")
+            for partitions in consumer.partitions:
+                # Alternating rounds, the faster drain of each counts (as in P2): a background
+                # hiccup on two shared cores (a checkpoint, a log segment roll) then decides less.
+                drained = [
+                    await drain(ctx, consumer, envelopes, partitions, replicas)
+                    for _ in range(rounds)
+                    for replicas in (1, 2)
+                ]
+                clean = clean and all(not result.duplicates and not result.missing for result in drained)
+                drains = [
+                    best_of([result for result in drained if result.replicas == replicas])
+                    for replicas in (1, 2)
+                ]
+                for result in drains:
+                    how_many = f"{result.replicas} replica{'s' if result.replicas > 1 else ''}"
+                    variant = f"{consumer.service}: {how_many}, {partitions} partitions"
+                    rows.append(Row(NAME, variant, result.figures(len(envelopes))))
+                speed_up = drains[0].seconds / drains[1].seconds
+                speed_ups.append(speed_up)
+                ratios[f"{consumer.service} 2/1 replicas ({partitions} partitions)"] = round(speed_up, 2)
     cores = _cores()
     needed = 1.7 if cores >= 4 else 1.0
     notes.append(
@@ -214,7 +196,7 @@ async def measure(ctx: BenchContext) -> Measurement:
     )
     return Measurement(
         key="P5",
-        title="one vs two replicas of placement draining the same backlog",
+        title=TITLE,
         rows=rows,
         ratios=ratios,
         target="two replicas ≥ 1.7× one where the cores allow (on 2 cores: no slower); no duplicate effects",
@@ -224,12 +206,13 @@ async def measure(ctx: BenchContext) -> Measurement:
 
 
 def best_of(rounds: list[Drain]) -> Drain:
-    """The fastest drain, with the duplicates and missing decisions of every round."""
+    """The fastest drain, with the duplicates and missing effects of every round."""
     fastest = min(rounds, key=lambda result: result.seconds)
+    duplicates = [result.duplicates for result in rounds if result.duplicates is not None]
     return dataclasses.replace(
         fastest,
-        duplicates=sum(result.duplicates for result in rounds),
-        missing_decisions=sum(result.missing_decisions for result in rounds),
+        duplicates=sum(duplicates) if duplicates else None,
+        missing=sum(result.missing for result in rounds),
     )
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+
+import asyncpg
 
 from tests.support.service_process import ServiceProcess
 from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
@@ -40,6 +43,21 @@ def service_environment(
 
 def database_for(postgres: PostgresForTests, label: str) -> str:
     return postgres.create_database(f"bench_{label}_{uuid.uuid4().hex[:8]}")
+
+
+async def outbox_published(database_url: str, timeout_s: float = 60.0) -> float:
+    """Until the service's relay published what its outbox holds (so it cannot slow what is
+    measured next); returns how long that took."""
+    started = time.perf_counter()
+    connection = await asyncpg.connect(database_url)
+    try:
+        while await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"):
+            if time.perf_counter() - started > timeout_s:
+                raise TimeoutError(f"the relay did not publish its outbox within {timeout_s:.0f} s")
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
+    return time.perf_counter() - started
 
 
 @asynccontextmanager

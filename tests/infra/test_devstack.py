@@ -109,6 +109,25 @@ def test_postgres_gives_each_caller_a_fresh_database(postgres_server: PostgresFo
     assert (first_user, second_user) == (first_database, second_database)
 
 
+def test_a_copied_database_holds_the_rows_and_changes_on_its_own(postgres_server: PostgresForTests) -> None:
+    source = postgres_server.create_database("prepared")
+
+    async def run(dsn: str, sql: str) -> list[int]:
+        connection = await asyncpg.connect(dsn)
+        try:
+            return [row[0] for row in await connection.fetch(sql)]
+        finally:
+            await connection.close()
+
+    asyncio.run(run(source, "CREATE TABLE kept AS SELECT * FROM (VALUES (1), (2)) AS v(id)"))
+    copy = postgres_server.copy_database(source, "copy")
+    asyncio.run(run(copy, "DELETE FROM kept WHERE id = 1"))
+
+    assert copy != source
+    assert asyncio.run(run(copy, "SELECT id FROM kept")) == [2]
+    assert asyncio.run(run(source, "SELECT id FROM kept ORDER BY id")) == [1, 2]
+
+
 def test_ensuring_a_service_database_twice_keeps_it(postgres_server: PostgresForTests) -> None:
     name = f"svc_{uuid.uuid4().hex[:8]}"
     admin = postgres_server.admin_dsn

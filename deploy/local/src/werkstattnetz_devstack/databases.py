@@ -70,6 +70,29 @@ def ensure_role_and_database_blocking(
     return run_coroutine_blocking(ensure_role_and_database(admin_dsn, database, owner, password))
 
 
+async def copy_database(admin_dsn: str, source: str, copy: str) -> None:
+    """Create `copy` with the tables and rows of `source` (`CREATE DATABASE … TEMPLATE`), owned by
+    the same role, so the source's login reaches it. Fails while anyone is connected to `source`."""
+    connection = await asyncpg.connect(admin_dsn)
+    try:
+        owner = await connection.fetchval(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", source
+        )
+        if owner is None:
+            raise LookupError(f"no database {source!r} to copy")
+        await connection.execute(
+            f"CREATE DATABASE {quote_identifier(copy)} TEMPLATE {quote_identifier(source)} "
+            f"OWNER {quote_identifier(owner)}"
+        )
+    finally:
+        await connection.close()
+
+
+def copy_database_blocking(admin_dsn: str, source: str, copy: str) -> None:
+    """`copy_database` for synchronous callers, also inside a running event loop."""
+    run_coroutine_blocking(copy_database(admin_dsn, source, copy))
+
+
 def drop_database_and_role_blocking(admin_dsn: str, database: str, owner: str) -> None:
     """`drop_database_and_role` for synchronous callers, also inside a running event loop."""
     run_coroutine_blocking(drop_database_and_role(admin_dsn, database, owner))
