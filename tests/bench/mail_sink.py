@@ -6,14 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email
-import email.policy
 import re
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -57,10 +55,13 @@ class MailArrivals:
 
 
 def _participant_ids(raw: bytes) -> list[str]:
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    body = message.get_body(("plain",))
-    text = body.get_content().encode() if body is not None else raw
+    """The ids named in the plain-text part. Parsed with the compat32 classes: the modern policy
+    refolds every header and cost the bench 1.7 ms of the cores per mail that the system under
+    test needs (15× this)."""
+    message = email.message_from_bytes(raw)
+    plain = next((part for part in message.walk() if part.get_content_type() == "text/plain"), None)
+    body = plain.get_payload(decode=True) if plain is not None else None
+    text = body if isinstance(body, bytes) else raw
     return [match.decode() for match in UUID.findall(text)]
 
 

@@ -169,8 +169,8 @@ async def measure(ctx: BenchContext) -> Measurement:
             kinds = "/".join(sorted({envelope.event_type for envelope in envelopes}))
             notes.append(f"{consumer.service}: {len(envelopes)} {kinds}; effect of each: {consumer.effect}")
             for partitions in consumer.partitions:
-                # Alternating rounds, the faster drain of each counts (as in P2): a background
-                # hiccup on two shared cores (a checkpoint, a log segment roll) then decides less.
+                # Alternating rounds, the fastest drain of each variant counts (as in P2): a
+                # background hiccup on two shared cores then decides less.
                 drained = [
                     await drain(ctx, consumer, envelopes, partitions, replicas)
                     for _ in range(rounds)

@@ -70,3 +70,7 @@ def test_quick_bench_measures_every_written_measurement(
             assert row["figures"].get("duplicate_effects", 0) == 0, f"{key}: {row}"
             assert row["figures"].get("missing_effects", 0) == 0, f"{key}: {row}"
         assert entry["ratios"], f"{key} has no ratios"
+    # P5 drains a backlog with one and with two replicas of every service that consumes events.
+    drained = {row["variant"].split(":")[0] for row in measured["P5"]["rows"]}
+    assert drained == {"placement", "outcomes", "notifications", "intake"}, measured["P5"]["rows"]
+    assert len(measured["P5"]["ratios"]) == 5, measured["P5"]["ratios"]  # placement at 3 and 12 partitions
