@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 import asyncpg
@@ -53,7 +53,6 @@ class Run:
 
 class Consumer(Protocol):
     service: str
-    producer: str  # who publishes what the service consumes (the envelope's producer)
     topic: str  # the consumed topic, without the run's prefix
     partitions: ClassVar[tuple[int, ...]]
     effect: str  # what each event of the backlog leads to, as counted
@@ -86,7 +85,6 @@ class Placement:
 
     service = "placement"
     effect = "a decision in placement's outbox (ParticipantPlaced or ParticipantWaitlisted)"
-    producer = "intake"
     topic = INTAKE_EVENTS
     # 3 shows the ceiling a consumer group hits at 3 partitions; 12 is the default.
     partitions: ClassVar[tuple[int, ...]] = (3, 12)
@@ -142,7 +140,6 @@ class Outcomes:
 
     service = "outcomes"
     effect = "a row in outcomes' stays (a second handling would add a second stay)"
-    producer = "intake"
     topic = INTAKE_EVENTS
     partitions: ClassVar[tuple[int, ...]] = (12,)
     # About 2,700 a second here: a drain of several seconds, like placement's (6,000 took 2 s,
@@ -173,7 +170,6 @@ class Notifications:
 
     service = "notifications"
     effect = "a mail to the office accepted by the bench's SMTP sink (counted per participant)"
-    producer = "placement"
     topic = PLACEMENT_EVENTS
     partitions: ClassVar[tuple[int, ...]] = (12,)
     events_full = 2000  # a mail each, about 320 a second here
@@ -222,7 +218,6 @@ class Intake:
 
     service = "intake"
     effect = "the participant's enrolment ended in intake's referrals (a second end cannot show)"
-    producer = "outcomes"
     topic = OUTCOMES_EVENTS
     partitions: ClassVar[tuple[int, ...]] = (12,)
     # About 2,300 a second here. Each person is prepared through the API once (4 requests, about
@@ -230,7 +225,6 @@ class Intake:
     events_full = 12000
     events_quick = 300
     prepared_url: str = ""
-    enrolled: list[str] = field(default_factory=list)
 
     @asynccontextmanager
     async def backlog(self, ctx: BenchContext, count: int) -> AsyncIterator[list[EventEnvelope]]:
