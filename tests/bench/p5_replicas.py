@@ -41,7 +41,6 @@ class Drain:
     partitions: int
     replicas: int
     seconds: float
-    done: int
     duplicates: int | None  # None: a second effect of one event could not show (see the consumer)
     missing: int
     cpu_busy: float  # of all cores, 0..1
@@ -138,14 +137,13 @@ async def drain(
     cpu_busy = (busy_after - busy_before) / max(total_after - total_before, 1)
     missing = len(envelopes) - effects.done
     return Drain(
-        partitions,
-        replicas,
-        seconds,
-        effects.done,
-        effects.duplicates,
-        missing,
-        cpu_busy,
-        service_s / seconds,
+        partitions=partitions,
+        replicas=replicas,
+        seconds=seconds,
+        duplicates=effects.duplicates,
+        missing=missing,
+        cpu_busy=cpu_busy,
+        service_cores=service_s / seconds,
     )
 
 
