@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import socket
 import statistics
 import string
 import subprocess
@@ -44,6 +43,7 @@ from tests.support.intake_flows import (
     years_ago,
 )
 from tests.support.kafka_tools import unique_prefix
+from werkstattnetz_devstack.ports import find_free_ports
 from werkstattnetz_devstack.processes import start_logged_process, stop_process, wait_for_http_ok
 from werkstattnetz_shared.db.migrations import upgrade_to_head
 from werkstattnetz_shared.messaging.relay import RELAY_LOCK_KEY
@@ -103,12 +103,6 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def distinct_people() -> Iterator[dict[str, Any]]:
@@ -216,7 +210,7 @@ async def measure(ctx: BenchContext) -> Measurement:
     # The relay of the second intake stays a standby: the bench holds the lock it waits for.
     relay_lock = await asyncpg.connect(standby_database)
     await relay_lock.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK_KEY)
-    intake_port, standby_port, bare_port = free_port(), free_port(), free_port()
+    intake_port, standby_port, bare_port = find_free_ports(3)  # at once: never one port twice
     with tempfile.TemporaryDirectory(prefix="bench-p3-") as folder:
         logs = {name: Path(folder) / f"{name}.log" for name in ("intake", "standby", "bare")}
         ctx.progress("P3: starting intake (twice: relay publishing, relay standby) and the bare floor app …")

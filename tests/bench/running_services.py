@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
@@ -15,15 +14,10 @@ from pathlib import Path
 import asyncpg
 
 from tests.support.service_process import ServiceProcess
+from werkstattnetz_devstack.ports import find_free_ports
 from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
 
 LOG_FOLDER = Path(".cache/bench/services")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def service_environment(
@@ -74,8 +68,10 @@ async def running(
     folder = LOG_FOLDER / topic_prefix.rstrip(".")
     started: dict[str, list[ServiceProcess]] = {}
     try:
-        for number, (name, database_url) in enumerate(services):
-            port = free_port()
+        # All ports at once: chosen one at a time, the kernel may hand out one twice (two
+        # replicas on one port, the second never serving while the first answers for both).
+        ports = find_free_ports(len(services))
+        for number, ((name, database_url), port) in enumerate(zip(services, ports, strict=True)):
             process = ServiceProcess(
                 name=name,
                 port=port,

@@ -7,7 +7,6 @@ stack a developer has running.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import uuid
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.kafka_tools import unique_prefix
+from werkstattnetz_devstack.ports import find_free_ports
 from werkstattnetz_devstack.processes import start_logged_process, stop_process, wait_for_http_ok
 from werkstattnetz_devstack.smtp_sink import SmtpSink
 from werkstattnetz_devstack.testing import KafkaForTests, PostgresForTests
@@ -29,12 +29,6 @@ SERVICES = (
     "outcomes_live",
 )  # + the live-reporting worker
 STAFF_EMAIL = "team@werkstattnetz.test"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -57,7 +51,10 @@ def system(
     kafka_broker: KafkaForTests, postgres_server: PostgresForTests, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningSystem]:
     folder: Path = tmp_path_factory.mktemp("e2e")
-    mail = SmtpSink(folder / "mail", port=free_port())
+    # All ports chosen at once: one at a time, the kernel once handed intake's port to notifications
+    # as well, and intake's answer to notifications' readiness probe hid that it never started.
+    smtp_port, *ports = find_free_ports(1 + len(SERVICES))
+    mail = SmtpSink(folder / "mail", port=smtp_port)
     mail.start_subprocess(folder / "smtp.log")
     running = RunningSystem(
         urls={},
@@ -67,8 +64,7 @@ def system(
     )
     processes = []
     try:
-        for service in SERVICES:
-            port = free_port()
+        for service, port in zip(SERVICES, ports, strict=True):
             environment = os.environ | {
                 "DATABASE_URL": postgres_server.create_database(f"e2e_{service}_{uuid.uuid4().hex[:6]}"),
                 "KAFKA_BOOTSTRAP_SERVERS": kafka_broker.bootstrap_servers,
