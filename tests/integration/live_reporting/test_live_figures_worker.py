@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.integration.live_reporting.history import History, Published, expected_figures, queries, simulate
+from tests.support.consumers import committed_offsets
 from tests.support.kafka_tools import unique_prefix
 from tests.support.served_app import free_port
 from tests.support.service_process import ServiceProcess
@@ -108,15 +108,6 @@ async def publish_while_the_worker_starts(
         await publish_all(bootstrap_servers, prefix, batch)
         await asyncio.sleep(0.1)
     await asyncio.to_thread(worker.wait_until_ready)
-
-
-async def committed_offsets(bootstrap_servers: str, group_id: str) -> dict[Any, Any]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    await admin.start()
-    try:
-        return dict(await admin.list_consumer_group_offsets(group_id))
-    finally:
-        await admin.close()
 
 
 async def counting_has_begun(client: httpx.AsyncClient, timeout_s: float = 30.0) -> None:
